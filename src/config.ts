@@ -1,0 +1,93 @@
+/**
+ * The environment of the public contract, parsed once by one zod schema and frozen.
+ * A bad value stops the server with one sentence that names the variable (never its value).
+ */
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const urlWithProtocols = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`);
+
+const optionalUrl = (protocols: string[]) =>
+  z.preprocess((value) => (value === '' ? undefined : value), urlWithProtocols(protocols).optional());
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  BESTAI_DATA_DIR: z.string().trim().min(1).default('./data'),
+  BESTAI_SECRET: optionalText,
+  BESTAI_PREVIOUS_SECRETS: optionalText,
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  PLATFORM_ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.anthropic.com/v1'),
+  OPENAI_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.openai.com/v1'),
+  GROQ_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.groq.com/openai/v1'),
+  DEEPSEEK_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.deepseek.com/v1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Upstream timeouts, in milliseconds (connect = until response headers). */
+  PROVIDER_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  PROVIDER_FIRST_TOKEN_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  PROVIDER_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Public widget limits, per IP and chatbot, per minute. */
+  WIDGET_CONVERSATIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  WIDGET_MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(60),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config extends Environment {
+  /** `PUBLIC_URL` without a trailing slash, or `http://HOST:PORT`. */
+  readonly publicUrl: string;
+  /** The origin of `publicUrl`, compared with `Origin` headers. */
+  readonly publicOrigin: string;
+  readonly isSecureCookie: boolean;
+  readonly previousSecrets: readonly string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once. Throws a `ConfigError` whose message names the first bad variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const relevant = Object.fromEntries(
+    Object.keys(environmentSchema.shape)
+      .filter((name) => environment[name] !== undefined)
+      .map((name) => [name, environment[name]]),
+  );
+  const parsed = environmentSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`${variable} is not valid: ${issue.message}.`);
+  }
+  const values = parsed.data;
+  const publicUrl = (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, '');
+  const previousSecrets = (values.BESTAI_PREVIOUS_SECRETS ?? '')
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret.length > 0);
+  return Object.freeze({
+    ...values,
+    publicUrl,
+    publicOrigin: new URL(publicUrl).origin,
+    isSecureCookie: publicUrl.startsWith('https:'),
+    previousSecrets,
+  });
+}

@@ -1,0 +1,247 @@
+/**
+ * The one database schema, shared by embedded PGlite and PostgreSQL.
+ * Uses nothing newer than PostgreSQL 15. Ids are UUIDs generated in the application.
+ * Every table that holds workspace data carries `workspace_id`, so every query can filter by it.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey(),
+  /** Stored lower-cased and trimmed; unique. */
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: createdAt(),
+});
+
+export const workspaces = pgTable('workspaces', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'admin', 'viewer', 'support'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.workspaceId, table.userId] }),
+    index('memberships_user_idx').on(table.userId),
+    check('memberships_role_check', sql`${table.role} in ('owner','admin','viewer','support')`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 (hex) of the session token; the token itself is never stored. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('sessions_user_idx').on(table.userId)],
+);
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['admin', 'viewer', 'support'] }).notNull(),
+    /** SHA-256 (hex) of the single-use token. */
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [index('invitations_workspace_idx').on(table.workspaceId)],
+);
+
+export const providerIds = ['anthropic', 'openai', 'groq', 'deepseek'] as const;
+
+/** One row per provider per workspace. `ciphertext` is a vault record; the key is never stored in clear. */
+export const llmKeys = pgTable(
+  'llm_keys',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: providerIds }).notNull(),
+    ciphertext: text('ciphertext').notNull(),
+    /** Id of the application secret that wrapped the data key: rotation re-wraps rows whose id is old. */
+    secretId: text('secret_id').notNull(),
+    maskedKey: text('masked_key').notNull(),
+    /** The model override; null → the provider default. */
+    model: text('model'),
+    enabled: boolean('enabled').notNull().default(true),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    /** Last successful live check (Test), so a tested but unused key shows as working. */
+    lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true }),
+    lastErrorCode: text('last_error_code'),
+    lastErrorMessage: text('last_error_message'),
+    lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.workspaceId, table.provider] }),
+    index('llm_keys_secret_idx').on(table.secretId),
+  ],
+);
+
+/**
+ * A value sealed under the application secret at first start. If the configured secrets cannot open it,
+ * the server refuses to start instead of running half-working.
+ */
+export const vaultCheck = pgTable('vault_check', {
+  id: integer('id').primaryKey(),
+  secretId: text('secret_id').notNull(),
+  checkValue: text('check_value').notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** Append-only. Holds provider name and masked key only, never a key. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    actorEmail: text('actor_email'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    action: text('action').notNull(),
+    provider: text('provider'),
+    maskedKey: text('masked_key'),
+    /** Non-secret before/after values, e.g. `{ model: { before, after } }`, or the subject of a member action. */
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (table) => [index('audit_log_workspace_idx').on(table.workspaceId, table.id)],
+);
+
+export const chatbots = pgTable(
+  'chatbots',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The id in the embed snippet; public, unguessable. */
+    publicId: text('public_id').notNull().unique(),
+    name: text('name').notNull(),
+    systemPrompt: text('system_prompt').notNull().default(''),
+    allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default([]),
+    title: text('title'),
+    greeting: text('greeting'),
+    color: text('color').notNull().default('#4f46e5'),
+    position: text('position', { enum: ['left', 'right'] })
+      .notNull()
+      .default('right'),
+    errorMessage: text('error_message'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('chatbots_workspace_idx').on(table.workspaceId)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    chatbotId: uuid('chatbot_id')
+      .notNull()
+      .references(() => chatbots.id, { onDelete: 'cascade' }),
+    /** SHA-256 (hex) of the visitor token bound to this conversation. */
+    visitorTokenHash: text('visitor_token_hash').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('conversations_workspace_idx').on(table.workspaceId, table.chatbotId, table.createdAt)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['user', 'assistant'] }).notNull(),
+    content: text('content').notNull(),
+    /** user: complete. assistant: streaming → complete | interrupted | failed. */
+    status: text('status', { enum: ['streaming', 'complete', 'interrupted', 'failed'] }).notNull(),
+    /** The provider that answered. Null on visitor messages. */
+    provider: text('provider'),
+    /** 'platform' (the platform key) or 'workspace' (the workspace's own key). Null on visitor messages. */
+    keySource: text('key_source', { enum: ['platform', 'workspace'] }),
+    /** Mask of the workspace key that served it, for usage by key; survives the key's deletion. */
+    maskedKey: text('masked_key'),
+    model: text('model'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    timeToFirstTokenMs: integer('time_to_first_token_ms'),
+    durationMs: integer('duration_ms'),
+    errorCode: text('error_code'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('messages_conversation_idx').on(table.conversationId, table.createdAt),
+    index('messages_workspace_created_idx').on(table.workspaceId, table.createdAt),
+  ],
+);
+
+export const schema = {
+  users,
+  workspaces,
+  memberships,
+  sessions,
+  invitations,
+  llmKeys,
+  vaultCheck,
+  auditLog,
+  chatbots,
+  conversations,
+  messages,
+};
+
+export type Role = (typeof memberships.$inferSelect)['role'];
+export type ProviderId = (typeof providerIds)[number];

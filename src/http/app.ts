@@ -1,0 +1,120 @@
+/**
+ * The Fastify application: plugins, then routes. Only `src/http` knows Fastify; routes call plain
+ * domain functions. Built by main.ts for the server and by tests for `inject()`.
+ */
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { AppContext } from './app-context.js';
+import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { originCheckPlugin } from './plugins/origin-check.js';
+import { rateLimitsPlugin } from './plugins/rate-limits.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { llmKeyRoutes } from './routes/llm-key-routes.js';
+import { memberRoutes } from './routes/member-routes.js';
+
+/** Paths of values that must never reach a log line. */
+export const redactedLogPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-api-key"]',
+  'apiKey',
+  'password',
+  '*.apiKey',
+  '*.password',
+  '*.*.apiKey',
+  '*.*.password',
+];
+
+export interface BuildAppOptions {
+  context: AppContext;
+  /** Pino options or an existing logger; `false` silences logs. */
+  logger?: FastifyServerOptions['logger'];
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
+  redis?: Redis;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { context } = options;
+  const app = Fastify({
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: options.logger ?? { level: context.config.LOG_LEVEL, redact: redactedLogPaths } }),
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    // Close idle keep-alive sockets at shutdown; in-flight requests and streams may finish.
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('context', context);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // An empty JSON body (e.g. a POST that needs none) is no body, not a parse error.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+
+  await app.register(errorHandlerPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'BestAI API', version: '1.0.0', description: 'The BestAI admin and widget API.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'bestai_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(originCheckPlugin, { publicOrigin: context.config.publicOrigin });
+  await app.register(rateLimitsPlugin, {
+    redis: options.redis,
+    widgetConversationsPerMinute: context.config.WIDGET_CONVERSATIONS_PER_MINUTE,
+    widgetMessagesPerMinute: context.config.WIDGET_MESSAGES_PER_MINUTE,
+  });
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(memberRoutes);
+  await app.register(llmKeyRoutes);
+  await app.register(auditRoutes);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.setNotFoundHandler(async (request, reply) => {
+    return reply.status(404).send({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
+  });
+
+  return app;
+}

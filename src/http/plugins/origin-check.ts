@@ -1,0 +1,27 @@
+/**
+ * Cross-site request protection for the admin API: a state-changing request must be JSON (forms cannot
+ * send it without a CORS preflight), and a request whose `Origin` is present must come from PUBLIC_URL.
+ * Scripts that send no `Origin` are accepted. The public widget API has its own per-chatbot origin rules.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../app-error.js';
+
+const stateChangingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const originCheckPlugin = fp(async (app: FastifyInstance, options: { publicOrigin: string }) => {
+  app.addHook('onRequest', async (request) => {
+    if (!stateChangingMethods.has(request.method)) return;
+    const path = request.url;
+    if (!path.startsWith('/api/') || path.startsWith('/api/widget/')) return;
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== options.publicOrigin) {
+      throw new AppError('origin_not_allowed', { message: 'Requests from this origin are not allowed.' });
+    }
+    // HTML forms cannot send DELETE; every other state change must declare JSON, which forms cannot.
+    const isJson = /^application\/json\b/i.test(request.headers['content-type'] ?? '');
+    if (request.method !== 'DELETE' && !isJson) {
+      throw new AppError('unsupported_media_type', { message: 'Send the request body as application/json.' });
+    }
+  });
+});

@@ -1,0 +1,37 @@
+/** Zod pieces shared by several routes' request and response schemas. */
+import { z } from 'zod';
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES } from '../../accounts/passwords.js';
+import { roles } from '../../workspaces/permissions.js';
+
+export const emailSchema = z.string().trim().max(320).pipe(z.email({ message: 'must be an email address' }));
+
+export const passwordSchema = z
+  .string()
+  .refine((value) => Buffer.byteLength(value) >= PASSWORD_MIN_BYTES, {
+    message: `must be at least ${PASSWORD_MIN_BYTES} bytes`,
+  })
+  .refine((value) => Buffer.byteLength(value) <= PASSWORD_MAX_BYTES, {
+    message: `must be at most ${PASSWORD_MAX_BYTES} bytes`,
+  });
+
+export const roleSchema = z.enum(roles);
+
+export const workspaceParams = z.object({ ws: z.string().max(64) });
+
+export const userSchema = z.object({ id: z.string(), email: z.string() });
+
+export const workspaceSummarySchema = z.object({ id: z.string(), name: z.string(), role: roleSchema });
+
+/** Handlers return Dates; responses carry ISO 8601 strings. */
+export const isoDate = z.codec(z.iso.datetime(), z.date(), {
+  decode: (text) => new Date(text),
+  encode: (date) => date.toISOString(),
+});
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});

@@ -1,0 +1,85 @@
+/**
+ * "Last used" and "last error" of a workspace key. Provider text is scrubbed of key material before it
+ * is stored (some providers echo the key in their error bodies) and capped in length.
+ */
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Database } from '../../db/connect.js';
+import { llmKeys, type ProviderId } from '../../db/schema.js';
+import { scrubKeyMaterial } from '../../vault/index.js';
+import type { ProviderErrorCode } from './llm-key-view.js';
+
+/** How stale `lastUsedAt` may get: written at most this often per key, not on every message. */
+export const LAST_USED_WRITE_INTERVAL_MS = 5_000;
+const MAX_STORED_MESSAGE = 300;
+
+const sentences: Record<ProviderErrorCode, string> = {
+  invalid_key: 'The provider rejected the API key.',
+  quota_exceeded: 'The provider account has run out of credit or quota.',
+  rate_limited: 'The provider is rate limiting this key.',
+  provider_unavailable: 'The provider did not answer or is unavailable.',
+  model_not_found: 'The provider does not know this model, or the key may not use it.',
+  unknown: 'The provider refused the request.',
+};
+
+/** Our sentence for a provider failure, followed by the provider's own words with any key removed. */
+export function describeProviderFailure(
+  code: ProviderErrorCode,
+  providerMessage: string | undefined,
+  apiKey: string,
+): string {
+  const sentence = sentences[code];
+  if (!providerMessage) return sentence;
+  const scrubbed = scrubKeyMaterial(providerMessage, [apiKey]).replace(/\s+/g, ' ').trim();
+  if (!scrubbed) return sentence;
+  const clipped = scrubbed.length > MAX_STORED_MESSAGE ? `${scrubbed.slice(0, MAX_STORED_MESSAGE)}…` : scrubbed;
+  return `${sentence} Provider said: ${clipped}`;
+}
+
+export async function recordKeyFailure(
+  db: Database,
+  target: { workspaceId: string; provider: ProviderId },
+  failure: { code: ProviderErrorCode; message: string },
+  now = new Date(),
+): Promise<void> {
+  await db
+    .update(llmKeys)
+    .set({ lastErrorCode: failure.code, lastErrorMessage: failure.message, lastErrorAt: now })
+    .where(and(eq(llmKeys.workspaceId, target.workspaceId), eq(llmKeys.provider, target.provider)));
+}
+
+/**
+ * A successful use: moves `lastUsedAt` and clears the last error. To keep the hot path cheap, the row is
+ * written only when it has an error to clear or its `lastUsedAt` is older than the write interval.
+ */
+export async function recordKeySuccess(
+  db: Database,
+  target: { workspaceId: string; provider: ProviderId },
+  now = new Date(),
+): Promise<void> {
+  await db
+    .update(llmKeys)
+    .set({ lastUsedAt: now, lastErrorCode: null, lastErrorMessage: null, lastErrorAt: null })
+    .where(
+      and(
+        eq(llmKeys.workspaceId, target.workspaceId),
+        eq(llmKeys.provider, target.provider),
+        or(
+          isNull(llmKeys.lastUsedAt),
+          sql`${llmKeys.lastErrorCode} is not null`,
+          lt(llmKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_WRITE_INTERVAL_MS)),
+        ),
+      ),
+    );
+}
+
+/** A successful live check (Test): the key works, so its last error is cleared. */
+export async function recordKeyVerified(
+  db: Database,
+  target: { workspaceId: string; provider: ProviderId },
+  now = new Date(),
+): Promise<void> {
+  await db
+    .update(llmKeys)
+    .set({ lastVerifiedAt: now, lastErrorCode: null, lastErrorMessage: null, lastErrorAt: null })
+    .where(and(eq(llmKeys.workspaceId, target.workspaceId), eq(llmKeys.provider, target.provider)));
+}

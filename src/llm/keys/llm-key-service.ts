@@ -1,0 +1,188 @@
+/**
+ * Workspaces' own provider keys: add or replace, disable or enable, change the model override, delete,
+ * and a live test. Keys are sealed by the vault before they touch the database; every change is audited
+ * with the provider and the masked key only.
+ */
+import { and, eq } from 'drizzle-orm';
+import { notFound } from '../../app-error.js';
+import { recordAuditEntry, type AuditActor } from '../../audit/audit-log.js';
+import type { Database } from '../../db/connect.js';
+import { llmKeys, type ProviderId } from '../../db/schema.js';
+import { maskProviderKey, openProviderKey, sealProviderKey, type Keyring } from '../../vault/index.js';
+import { providerDisplayNames } from '../provider-catalog.js';
+import { describeProviderFailure, recordKeyFailure, recordKeyVerified } from './key-health.js';
+import {
+  chooseActiveRow,
+  providerErrorCodes,
+  toLlmKeyView,
+  type LlmKeyView,
+  type ProviderErrorCode,
+} from './llm-key-view.js';
+
+export interface KeyTarget {
+  workspaceId: string;
+  provider: ProviderId;
+}
+
+const byTarget = (target: KeyTarget) =>
+  and(eq(llmKeys.workspaceId, target.workspaceId), eq(llmKeys.provider, target.provider));
+
+const keyNotFound = (provider: ProviderId) => notFound(`The ${providerDisplayNames[provider]} key`);
+
+/** `undefined` keeps the stored override; empty → the provider default (null). */
+function normalizeModel(model: string | null | undefined): string | null | undefined {
+  if (model === undefined) return undefined;
+  const trimmed = model?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+}
+
+export async function listLlmKeys(
+  db: Database,
+  workspaceId: string,
+): Promise<{ keys: LlmKeyView[]; activeProvider: ProviderId | 'platform' }> {
+  const rows = await db.select().from(llmKeys).where(eq(llmKeys.workspaceId, workspaceId));
+  const order = ['anthropic', 'openai', 'groq', 'deepseek'];
+  rows.sort((left, right) => order.indexOf(left.provider) - order.indexOf(right.provider));
+  return { keys: rows.map(toLlmKeyView), activeProvider: chooseActiveRow(rows)?.provider ?? 'platform' };
+}
+
+/**
+ * Adds a key, or replaces the stored one. A replacement keeps the row's enabled flag and model override
+ * unless the request sets the model, and clears the last error: it is a new key.
+ */
+export async function saveLlmKey(
+  db: Database,
+  keyring: Keyring,
+  input: KeyTarget & { apiKey: string; model?: string | null },
+  actor: AuditActor,
+): Promise<LlmKeyView> {
+  const sealed = sealProviderKey(keyring, input.apiKey, input);
+  const maskedKey = maskProviderKey(input.apiKey);
+  const model = normalizeModel(input.model);
+  return db.transaction(async (transaction) => {
+    const [existing] = await transaction.select().from(llmKeys).where(byTarget(input)).for('update').limit(1);
+    const now = new Date();
+    const secretFields = { ciphertext: sealed.ciphertext, secretId: sealed.secretId, maskedKey };
+    const freshState = { lastUsedAt: null, lastVerifiedAt: null, lastErrorCode: null, lastErrorMessage: null, lastErrorAt: null };
+    let row;
+    if (existing) {
+      [row] = await transaction
+        .update(llmKeys)
+        .set({ ...secretFields, ...freshState, ...(model === undefined ? {} : { model }), updatedAt: now })
+        .where(byTarget(input))
+        .returning();
+    } else {
+      [row] = await transaction
+        .insert(llmKeys)
+        .values({ workspaceId: input.workspaceId, provider: input.provider, ...secretFields, model: model ?? null, createdAt: now, updatedAt: now })
+        .returning();
+    }
+    await recordAuditEntry(transaction, {
+      workspaceId: input.workspaceId,
+      actor,
+      action: existing ? 'llm_key.replaced' : 'llm_key.added',
+      provider: input.provider,
+      maskedKey,
+      details: {
+        ...(existing ? { previousMaskedKey: existing.maskedKey } : {}),
+        model: { before: existing?.model ?? null, after: row!.model },
+        enabled: { before: existing?.enabled ?? null, after: row!.enabled },
+      },
+    });
+    return toLlmKeyView(row!);
+  });
+}
+
+/** Disables, enables, or changes the model override; one audit entry per change. */
+export async function updateLlmKey(
+  db: Database,
+  input: KeyTarget & { enabled?: boolean; model?: string | null },
+  actor: AuditActor,
+): Promise<LlmKeyView> {
+  const model = normalizeModel(input.model);
+  return db.transaction(async (transaction) => {
+    const [existing] = await transaction.select().from(llmKeys).where(byTarget(input)).for('update').limit(1);
+    if (!existing) throw keyNotFound(input.provider);
+    const changes = {
+      ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
+      ...(model === undefined ? {} : { model }),
+    };
+    const [row] = await transaction
+      .update(llmKeys)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(byTarget(input))
+      .returning();
+    const audit = { workspaceId: input.workspaceId, actor, provider: input.provider, maskedKey: existing.maskedKey };
+    if (input.enabled !== undefined && input.enabled !== existing.enabled) {
+      await recordAuditEntry(transaction, {
+        ...audit,
+        action: input.enabled ? 'llm_key.enabled' : 'llm_key.disabled',
+        details: { enabled: { before: existing.enabled, after: input.enabled } },
+      });
+    }
+    if (model !== undefined && model !== existing.model) {
+      await recordAuditEntry(transaction, {
+        ...audit,
+        action: 'llm_key.model_changed',
+        details: { model: { before: existing.model, after: model } },
+      });
+    }
+    return toLlmKeyView(row!);
+  });
+}
+
+/** Removes the row and its ciphertext for good. Messages it served keep their history. */
+export async function deleteLlmKey(db: Database, target: KeyTarget, actor: AuditActor): Promise<void> {
+  await db.transaction(async (transaction) => {
+    const [deleted] = await transaction.delete(llmKeys).where(byTarget(target)).returning({ maskedKey: llmKeys.maskedKey });
+    if (!deleted) throw keyNotFound(target.provider);
+    await recordAuditEntry(transaction, {
+      workspaceId: target.workspaceId,
+      actor,
+      action: 'llm_key.deleted',
+      provider: target.provider,
+      maskedKey: deleted.maskedKey,
+    });
+  });
+}
+
+/** Opens a workspace's stored key; for the provider call only, never for display. */
+export async function openStoredKey(db: Database, keyring: Keyring, target: KeyTarget): Promise<string> {
+  const [row] = await db
+    .select({ ciphertext: llmKeys.ciphertext })
+    .from(llmKeys)
+    .where(byTarget(target))
+    .limit(1);
+  if (!row) throw keyNotFound(target.provider);
+  return openProviderKey(keyring, row.ciphertext, target);
+}
+
+export interface KeyCheckFailure {
+  code: ProviderErrorCode;
+  providerMessage?: string;
+}
+
+/**
+ * A live check of the stored key against the provider. `checkKey` resolves when the provider accepts
+ * the key and rejects with a `KeyCheckFailure`-shaped error otherwise.
+ */
+export async function testLlmKey(
+  db: Database,
+  keyring: Keyring,
+  target: KeyTarget,
+  checkKey: (apiKey: string) => Promise<void>,
+): Promise<{ ok: boolean; lastError: LlmKeyView['lastError'] }> {
+  const apiKey = await openStoredKey(db, keyring, target);
+  try {
+    await checkKey(apiKey);
+    await recordKeyVerified(db, target);
+    return { ok: true, lastError: null };
+  } catch (error) {
+    const failure = error as Partial<KeyCheckFailure>;
+    const code = providerErrorCodes.find((known) => known === failure.code) ?? 'unknown';
+    const message = describeProviderFailure(code, failure.providerMessage, apiKey);
+    const at = new Date();
+    await recordKeyFailure(db, target, { code, message }, at);
+    return { ok: false, lastError: { code, message, at } };
+  }
+}

@@ -1,0 +1,39 @@
+/** The BestAI server process: `npm start` runs the built copy of this file. */
+import { BootError } from './boot/boot-error.js';
+import { ConfigError, loadConfig } from './config.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
+import { startServer } from './server.js';
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfig();
+  const server = await startServer(config);
+  const elapsed = Math.round(performance.now() - startedAt);
+  const databaseLabel = server.database.kind === 'pglite' ? `embedded database in ${config.BESTAI_DATA_DIR}` : 'PostgreSQL';
+  process.stdout.write(
+    `\nBestAI is running at ${config.publicUrl} (${databaseLabel}, ready in ${elapsed} ms).\n` +
+      `Next step: open ${config.publicUrl}/ and sign up — the first account owns its workspace.\n\n`,
+  );
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      server.app.log.info({ signal }, 'Shutting down');
+      server.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          server.app.log.error({ err: error }, 'Shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  // Known start-up refusals are one sentence for the operator; anything else is a bug worth a stack.
+  if (error instanceof ConfigError || error instanceof BootError || error instanceof DataDirLockedError) {
+    process.stderr.write(`BestAI did not start: ${error.message}\n`);
+  } else {
+    process.stderr.write(`BestAI did not start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+/**
+ * Starts BestAI: config → keyring → database → boot checks → HTTP → listen, and stops it gracefully
+ * (stop accepting, let in-flight requests and streams finish for up to 10 s, close the database).
+ */
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import path from 'node:path';
+import { loadKeyring } from './boot/application-secret.js';
+import { assertSecretsOpenStoredKeys } from './boot/vault-check.js';
+import type { Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/connect.js';
+import { buildApp } from './http/app.js';
+
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  url: string;
+  /** Graceful stop; resolves when everything is closed. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
+  const { keyring, secretFile, wasGenerated } = loadKeyring(config);
+  const database = await openDatabase(
+    config.DATABASE_URL
+      ? { kind: 'postgres', url: config.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.resolve(config.BESTAI_DATA_DIR) },
+  );
+  let redis: Redis | undefined;
+  let app: FastifyInstance | undefined;
+  try {
+    await assertSecretsOpenStoredKeys(database.db, keyring);
+    redis = config.REDIS_URL
+      ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: true })
+      : undefined;
+    app = await buildApp({ context: { config, database, keyring }, redis });
+    if (secretFile) {
+      app.log.warn(
+        wasGenerated
+          ? `BESTAI_SECRET is not set: generated a local secret into ${secretFile}. Back it up — without it the stored provider keys cannot be opened — and set BESTAI_SECRET in production.`
+          : `BESTAI_SECRET is not set: using the local secret in ${secretFile}. Set BESTAI_SECRET in production.`,
+      );
+    }
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    await app?.close().catch(() => {});
+    redis?.disconnect();
+    await database.close().catch(() => {});
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const listening = app;
+  let stopping: Promise<void> | undefined;
+  return {
+    app: listening,
+    database,
+    url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`,
+    stop: () =>
+      (stopping ??= (async () => {
+        const closed = listening.close();
+        const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS, 'timeout').unref());
+        if ((await Promise.race([closed, timedOut])) === 'timeout') {
+          listening.log.warn('Streams still open after 10 s; closing them.');
+          listening.server.closeAllConnections();
+          await closed;
+        }
+        redis?.disconnect();
+        await database.close();
+      })()),
+  };
+}
