@@ -22,6 +22,13 @@ import { authRoutes } from './routes/auth-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { llmKeyRoutes } from './routes/llm-key-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
+import { chatbotRoutes } from './routes/chatbot-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
+import { usageRoutes } from './routes/usage-routes.js';
+import { adminIndexDir, isAdminPageRequest, webAssetRoutes } from './routes/web-asset-routes.js';
+import { widgetRoutes } from './routes/widget-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
+import { createGatewayMetrics } from '../llm/gateway-metrics.js';
 
 /** Paths of values that must never reach a log line. */
 export const redactedLogPaths = [
@@ -109,10 +116,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(memberRoutes);
   await app.register(llmKeyRoutes);
   await app.register(auditRoutes);
+  await app.register(chatbotRoutes);
+  await app.register(conversationRoutes);
+  await app.register(usageRoutes);
+  const metrics = createGatewayMetrics();
+  await app.register(widgetRoutes, { metrics });
+  await app.register(metricsRoutes, { metrics });
+  await app.register(webAssetRoutes);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setNotFoundHandler(async (request, reply) => {
+    if (isAdminPageRequest(request.method, request.url)) {
+      return reply.type('text/html; charset=utf-8').sendFile('index.html', adminIndexDir);
+    }
     return reply.status(404).send({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
   });
 

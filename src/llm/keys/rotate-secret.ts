@@ -4,7 +4,7 @@
  * so an interrupted run loses nothing and a re-run picks up where it stopped.
  */
 import { and, eq, ne } from 'drizzle-orm';
-import { resealCheckValue } from '../../boot/vault-check.js';
+import { assertSecretsOpenStoredKeys, resealCheckValue } from '../../boot/vault-check.js';
 import type { Database } from '../../db/connect.js';
 import { llmKeys } from '../../db/schema.js';
 import { rewrapProviderKey, type Keyring } from '../../vault/index.js';
@@ -20,6 +20,9 @@ export async function rotateSecret(
   keyring: Keyring,
   options: { batchSize?: number; maxBatches?: number; onBatch?: (progress: RotationProgress) => void } = {},
 ): Promise<RotationProgress> {
+  // The same check as at boot, first: a mistyped secret must not get as far as resealing the check value
+  // under itself (which it would do at once on a database holding no key yet).
+  await assertSecretsOpenStoredKeys(db, keyring);
   const batchSize = options.batchSize ?? 100;
   let rewrapped = 0;
   for (let batch = 0; batch < (options.maxBatches ?? Number.POSITIVE_INFINITY); batch += 1) {

@@ -1,0 +1,84 @@
+/**
+ * The visitor's side of a conversation: started with a random bearer token (stored only hashed) that is
+ * bound to that one conversation of that one chatbot.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import { createSecretToken, hashSecretToken } from '../accounts/secret-token.js';
+import { AppError } from '../app-error.js';
+import type { Database } from '../db/connect.js';
+import { chatbots, conversations, messages } from '../db/schema.js';
+
+export interface VisitorConversation {
+  conversationId: string;
+  workspaceId: string;
+  chatbotId: string;
+  systemPrompt: string;
+  errorMessage: string | null;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function startConversation(
+  db: Database,
+  chatbot: { id: string; workspaceId: string },
+): Promise<{ conversationId: string; visitorToken: string }> {
+  const visitorToken = createSecretToken();
+  const conversationId = crypto.randomUUID();
+  await db.insert(conversations).values({
+    id: conversationId,
+    workspaceId: chatbot.workspaceId,
+    chatbotId: chatbot.id,
+    visitorTokenHash: hashSecretToken(visitorToken),
+  });
+  return { conversationId, visitorToken };
+}
+
+/**
+ * The conversation a visitor token opens, with what a reply needs of its chatbot — one query.
+ * Unknown conversation, wrong chatbot and wrong token all answer the same 404.
+ */
+export async function authenticateVisitor(
+  db: Database,
+  input: { publicId: string; conversationId: string; visitorToken: string | undefined },
+): Promise<VisitorConversation> {
+  const denied = new AppError('not_found', { message: 'This conversation was not found; start a new one.' });
+  if (!input.visitorToken || input.visitorToken.length > 128 || !uuidPattern.test(input.conversationId)) throw denied;
+  const [row] = await db
+    .select({
+      conversationId: conversations.id,
+      workspaceId: conversations.workspaceId,
+      chatbotId: conversations.chatbotId,
+      systemPrompt: chatbots.systemPrompt,
+      errorMessage: chatbots.errorMessage,
+    })
+    .from(conversations)
+    .innerJoin(chatbots, eq(chatbots.id, conversations.chatbotId))
+    .where(
+      and(
+        eq(conversations.id, input.conversationId),
+        eq(conversations.visitorTokenHash, hashSecretToken(input.visitorToken)),
+        eq(chatbots.publicId, input.publicId),
+      ),
+    )
+    .limit(1);
+  if (!row) throw denied;
+  return row;
+}
+
+export interface VisitorMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: string;
+  createdAt: Date;
+}
+
+/** The conversation as the visitor sees it on reload: every message with text, oldest first. */
+export async function listVisitorMessages(db: Database, conversation: VisitorConversation): Promise<VisitorMessage[]> {
+  const rows = await db
+    .select({ id: messages.id, role: messages.role, content: messages.content, status: messages.status, createdAt: messages.createdAt })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversation.conversationId), eq(messages.workspaceId, conversation.workspaceId)))
+    .orderBy(asc(messages.createdAt), asc(messages.role));
+  return rows.filter((row) => row.role === 'user' || row.content !== '');
+}

@@ -1,0 +1,190 @@
+/** Chatbots of a workspace (contract "Chatbots, conversations, usage"): owner and admin write; everyone reads. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound } from '../../app-error.js';
+import {
+  createChatbot,
+  deleteChatbot,
+  findChatbot,
+  listChatbots,
+  toChatbotView,
+  updateChatbot,
+} from '../../chat/chatbot-service.js';
+import {
+  MAX_ALLOWED_ORIGIN_LENGTH,
+  MAX_ALLOWED_ORIGINS,
+  normalizeAllowedOrigin,
+} from '../../chat/origin-match.js';
+import { auditActorOf, isUuid, requireWorkspaceAccess } from '../plugins/session-auth.js';
+import { isoDate, workspaceParams } from './schemas.js';
+
+const maxCharacters = (limit: number) => ({ message: `must be at most ${limit} characters` });
+
+/** Optional text shown to visitors: trimmed; empty or null clears it. */
+const clearableText = (limit: number) =>
+  z
+    .string()
+    .trim()
+    .max(limit, maxCharacters(limit))
+    .nullable()
+    .transform((value) => value || null);
+
+const allowedOriginSchema = z
+  .string()
+  .max(MAX_ALLOWED_ORIGIN_LENGTH, maxCharacters(MAX_ALLOWED_ORIGIN_LENGTH))
+  .transform((value, context) => {
+    const normalized = normalizeAllowedOrigin(value);
+    if (normalized) return normalized;
+    context.issues.push({
+      code: 'custom',
+      input: value,
+      message:
+        'must be an origin such as https://shop.example.com or http://localhost:5173, or a subdomain pattern such as https://*.example.com (scheme, host and optional port; no path)',
+    });
+    return z.NEVER;
+  });
+
+/** Same-origin entries collapse to one once normalised; order is kept. */
+const allowedOriginsSchema = z
+  .array(allowedOriginSchema)
+  .max(MAX_ALLOWED_ORIGINS, { message: `must have at most ${MAX_ALLOWED_ORIGINS} entries` })
+  .transform((origins) => [...new Set(origins)]);
+
+const settingsFields = {
+  name: z.string().trim().min(1, { message: 'must not be empty' }).max(100, maxCharacters(100)),
+  systemPrompt: z.string().max(8_000, maxCharacters(8_000)),
+  allowedOrigins: allowedOriginsSchema,
+  title: clearableText(80),
+  greeting: clearableText(500),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, { message: 'must be a colour like #4f46e5' })
+    .transform((value) => value.toLowerCase()),
+  position: z.enum(['left', 'right'], { message: 'must be left or right' }),
+  errorMessage: clearableText(300),
+};
+
+const createBody = z.object({
+  ...settingsFields,
+  systemPrompt: settingsFields.systemPrompt.optional(),
+  allowedOrigins: settingsFields.allowedOrigins.optional(),
+  title: settingsFields.title.optional(),
+  greeting: settingsFields.greeting.optional(),
+  color: settingsFields.color.optional(),
+  position: settingsFields.position.optional(),
+  errorMessage: settingsFields.errorMessage.optional(),
+});
+const updateBody = z.object(settingsFields).partial();
+
+const chatbotSchema = z.object({
+  id: z.string(),
+  publicId: z.string(),
+  name: z.string(),
+  systemPrompt: z.string(),
+  allowedOrigins: z.array(z.string()),
+  title: z.string().nullable(),
+  greeting: z.string().nullable(),
+  color: z.string(),
+  position: z.enum(['left', 'right']),
+  errorMessage: z.string().nullable(),
+  embedSnippet: z.string(),
+  previewUrl: z.string(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+const chatbotParams = workspaceParams.extend({ id: z.string().max(64) });
+
+export const chatbotRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { config, database } = app.context;
+  const { db } = database;
+  const view = (row: Parameters<typeof toChatbotView>[0]) => toChatbotView(row, config.publicUrl);
+
+  app.get(
+    '/api/workspaces/:ws/chatbots',
+    {
+      schema: {
+        tags: ['chatbots'],
+        params: workspaceParams,
+        response: { 200: z.object({ chatbots: z.array(chatbotSchema) }) },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'chatbots.read');
+      return { chatbots: (await listChatbots(db, workspaceId)).map(view) };
+    },
+  );
+
+  app.post(
+    '/api/workspaces/:ws/chatbots',
+    {
+      schema: {
+        tags: ['chatbots'],
+        params: workspaceParams,
+        body: createBody,
+        response: { 201: chatbotSchema },
+      },
+    },
+    async (request, reply) => {
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'chatbots.write',
+      );
+      const row = await createChatbot(db, workspaceId, request.body, auditActorOf(request, user));
+      return reply.status(201).send(view(row));
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:ws/chatbots/:id',
+    { schema: { tags: ['chatbots'], params: chatbotParams, response: { 200: chatbotSchema } } },
+    async (request) => {
+      const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'chatbots.read');
+      if (!isUuid(request.params.id)) throw notFound('The chatbot');
+      return view(await findChatbot(db, workspaceId, request.params.id));
+    },
+  );
+
+  app.patch(
+    '/api/workspaces/:ws/chatbots/:id',
+    {
+      schema: {
+        tags: ['chatbots'],
+        params: chatbotParams,
+        body: updateBody,
+        response: { 200: chatbotSchema },
+      },
+    },
+    async (request) => {
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'chatbots.write',
+      );
+      if (!isUuid(request.params.id)) throw notFound('The chatbot');
+      const row = await updateChatbot(
+        db,
+        workspaceId,
+        request.params.id,
+        request.body,
+        auditActorOf(request, user),
+      );
+      return view(row);
+    },
+  );
+
+  app.delete(
+    '/api/workspaces/:ws/chatbots/:id',
+    { schema: { tags: ['chatbots'], params: chatbotParams } },
+    async (request, reply) => {
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'chatbots.write',
+      );
+      if (!isUuid(request.params.id)) throw notFound('The chatbot');
+      await deleteChatbot(db, workspaceId, request.params.id, auditActorOf(request, user));
+      return reply.status(204).send();
+    },
+  );
+};

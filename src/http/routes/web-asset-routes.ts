@@ -1,0 +1,91 @@
+/**
+ * The browser side: the admin console at `/` (a single-page app: unknown non-API paths get its
+ * index.html), the widget loader at `/widget.js` with its chat UI under `/widget/`, and `/preview/:publicId`,
+ * a plain page that embeds a chatbot's widget.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
+import { publicAssetsDir } from '../../paths.js';
+
+const adminDir = path.join(publicAssetsDir, 'admin');
+const widgetDir = path.join(publicAssetsDir, 'widget');
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+export function renderPreviewPage(input: { publicUrl: string; publicId: string; chatbotName: string }): string {
+  const name = escapeHtml(input.chatbotName);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Preview: ${name} · BestAI</title>
+<style>
+body { margin: 0; font: 16px/1.6 system-ui, sans-serif; color: #1f2937; background: #f8fafc; }
+main { max-width: 40rem; margin: 10vh auto; padding: 0 1.5rem; }
+h1 { font-size: 1.75rem; margin-bottom: .5rem; }
+p { color: #4b5563; }
+</style>
+</head>
+<body>
+<main>
+<h1>${name}</h1>
+<p>This is a preview of your chat widget on a plain page. Open the chat with the button in the corner.</p>
+</main>
+<script src="${escapeHtml(input.publicUrl)}/widget.js" data-chatbot="${escapeHtml(input.publicId)}" async></script>
+</body>
+</html>`;
+}
+
+export const webAssetRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { config, database } = app.context;
+  const hasWidget = existsSync(widgetDir);
+  const hasAdmin = existsSync(path.join(adminDir, 'index.html'));
+  if (!hasWidget || !hasAdmin) app.log.warn('Browser assets are missing; run `npm run build` to build them.');
+
+  if (hasWidget) {
+    await app.register(fastifyStatic, {
+      root: widgetDir,
+      prefix: '/widget/',
+      decorateReply: false,
+      // Embedded on other websites: they must be allowed to load these files.
+      setHeaders: (response) => {
+        response.setHeader('cross-origin-resource-policy', 'cross-origin');
+        response.setHeader('cache-control', 'public, max-age=300');
+      },
+    });
+    app.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
+      reply.header('cross-origin-resource-policy', 'cross-origin');
+      reply.header('cache-control', 'public, max-age=300');
+      return reply.sendFile('widget.js', widgetDir);
+    });
+  }
+
+  app.get(
+    '/preview/:publicId',
+    { schema: { hide: true, params: z.object({ publicId: z.string().max(64) }) } },
+    async (request, reply) => {
+      const chatbot = await findChatbotByPublicId(database.db, request.params.publicId);
+      if (!chatbot) return reply.status(404).type('text/html').send('<!doctype html><title>Not found</title><p>This chatbot does not exist.</p>');
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(renderPreviewPage({ publicUrl: config.publicUrl, publicId: chatbot.publicId, chatbotName: chatbot.name }));
+    },
+  );
+
+  // Always registered, so `reply.sendFile` exists for the widget loader and the admin's page routes.
+  await app.register(fastifyStatic, { root: hasAdmin ? adminDir : publicAssetsDir, prefix: '/', wildcard: false, index: ['index.html'] });
+};
+
+/** True for a browser asking for a page of the admin (e.g. /integrations/llm), served by its index.html. */
+export function isAdminPageRequest(method: string, url: string): boolean {
+  const pathname = url.split('?')[0]!;
+  return method === 'GET' && !pathname.startsWith('/api/') && path.extname(pathname) === '' && existsSync(path.join(adminDir, 'index.html'));
+}
+
+export const adminIndexDir = adminDir;

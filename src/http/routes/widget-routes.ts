@@ -1,0 +1,204 @@
+/**
+ * The public widget API (contract: "Widget"): CORS and Origin checks per chatbot, visitor rate limits,
+ * and the streamed reply as `text/event-stream` (`delta`*, then exactly one `done` or `error`).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../app-error.js';
+import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
+import { prepareChatTurn, streamChatTurn, type ChatTurnDependencies } from '../../chat/chat-turn.js';
+import { isOriginAllowed } from '../../chat/origin-match.js';
+import { authenticateVisitor, listVisitorMessages, startConversation } from '../../chat/visitor-conversations.js';
+import type { GatewayMetrics } from '../../llm/gateway-metrics.js';
+import { enforceLimit } from '../plugins/rate-limits.js';
+import { isoDate } from './schemas.js';
+
+export const HEARTBEAT_MS = 15_000;
+export const MESSAGE_MAX_CHARACTERS = 8_000;
+
+const publicIdParams = z.object({ publicId: z.string().min(1).max(64) });
+const conversationParams = publicIdParams.extend({ conversationId: z.string().max(64) });
+
+type Chatbot = NonNullable<Awaited<ReturnType<typeof findChatbotByPublicId>>>;
+
+/** CORS response headers for an allowed request (none when the request has no Origin). */
+function corsHeaders(origin: string | undefined): Record<string, string> {
+  if (!origin) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-expose-headers': 'retry-after, x-request-id',
+    vary: 'Origin',
+  };
+}
+
+/**
+ * The chatbot of the URL, if the request's Origin may use it. 404 for an unknown chatbot, 403 for an
+ * origin not on its list. Widget assets are meant to be embedded elsewhere: cross-origin resource policy.
+ */
+async function loadChatbotFor(request: FastifyRequest, reply: FastifyReply, publicId: string): Promise<Chatbot> {
+  reply.header('cross-origin-resource-policy', 'cross-origin');
+  const chatbot = await findChatbotByPublicId(request.server.context.database.db, publicId);
+  if (!chatbot) throw new AppError('not_found', { message: 'This chat is not available.' });
+  const origin = request.headers.origin;
+  if (!isOriginAllowed(chatbot.allowedOrigins, origin)) {
+    throw new AppError('origin_not_allowed', { message: 'This chat is not available on this website.' });
+  }
+  reply.headers(corsHeaders(origin));
+  return chatbot;
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+}
+
+function writeEvent(raw: NodeJS.WritableStream, event: string, data: unknown): void {
+  raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = async (app, options) => {
+  const { config, database, keyring } = app.context;
+  const { db } = database;
+  const turnDependencies: ChatTurnDependencies = {
+    db,
+    keyring,
+    config,
+    metrics: options.metrics,
+    fetch: app.context.fetch,
+    log: app.log,
+  };
+
+  // Preflight: answered for allowed origins only; a refused origin gets the error shape and no CORS headers.
+  app.options('/api/widget/:publicId/*', { schema: { hide: true, params: publicIdParams.passthrough() } }, async (request, reply) => {
+    await loadChatbotFor(request, reply, request.params.publicId);
+    return reply
+      .headers({
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-max-age': '600',
+      })
+      .status(204)
+      .send();
+  });
+
+  app.get(
+    '/api/widget/:publicId/config',
+    {
+      schema: {
+        tags: ['widget'],
+        params: publicIdParams,
+        response: {
+          200: z.object({
+            title: z.string(),
+            greeting: z.string().nullable(),
+            color: z.string(),
+            position: z.enum(['left', 'right']),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const chatbot = await loadChatbotFor(request, reply, request.params.publicId);
+      reply.header('cache-control', 'no-cache');
+      return {
+        title: chatbot.title || chatbot.name,
+        greeting: chatbot.greeting ?? null,
+        color: chatbot.color,
+        position: chatbot.position,
+      };
+    },
+  );
+
+  app.post(
+    '/api/widget/:publicId/conversations',
+    {
+      bodyLimit: 1024,
+      schema: {
+        tags: ['widget'],
+        params: publicIdParams,
+        response: { 201: z.object({ conversationId: z.string(), visitorToken: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const chatbot = await loadChatbotFor(request, reply, request.params.publicId);
+      await enforceLimit(app.limiters.widgetConversations, request);
+      return reply.status(201).send(await startConversation(db, chatbot));
+    },
+  );
+
+  app.get(
+    '/api/widget/:publicId/conversations/:conversationId/messages',
+    {
+      schema: {
+        tags: ['widget'],
+        params: conversationParams,
+        response: {
+          200: z.object({
+            messages: z.array(
+              z.object({ id: z.string(), role: z.enum(['user', 'assistant']), content: z.string(), status: z.string(), createdAt: isoDate }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      await loadChatbotFor(request, reply, request.params.publicId);
+      const conversation = await authenticateVisitor(db, { ...request.params, visitorToken: bearerToken(request) });
+      return { messages: await listVisitorMessages(db, conversation) };
+    },
+  );
+
+  app.post(
+    '/api/widget/:publicId/conversations/:conversationId/messages',
+    {
+      bodyLimit: 64 * 1024,
+      schema: {
+        tags: ['widget'],
+        params: conversationParams,
+        body: z.object({ content: z.string().trim().min(1).max(MESSAGE_MAX_CHARACTERS) }),
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      await loadChatbotFor(request, reply, request.params.publicId);
+      await enforceLimit(app.limiters.widgetMessages, request, {
+        message: 'You are sending messages too quickly; please wait a moment.',
+      });
+      const conversation = await authenticateVisitor(db, { ...request.params, visitorToken: bearerToken(request) });
+      const turn = await prepareChatTurn(turnDependencies, conversation, request.body.content);
+
+      // From here on the answer is a stream: errors become an `error` event, never a JSON body.
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+        connection: 'keep-alive',
+        'x-request-id': request.id,
+        'cross-origin-resource-policy': 'cross-origin',
+        ...corsHeaders(request.headers.origin),
+      });
+      const visitorLeft = new AbortController();
+      raw.on('close', () => {
+        if (!raw.writableFinished) visitorLeft.abort();
+      });
+      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      try {
+        const outcome = await streamChatTurn(turnDependencies, turn, {
+          signal: visitorLeft.signal,
+          onText: (text) => writeEvent(raw, 'delta', { text }),
+        });
+        if (outcome.status === 'complete') writeEvent(raw, 'done', { messageId: outcome.messageId });
+        else writeEvent(raw, 'error', { message: outcome.visitorError });
+      } catch (error) {
+        request.log.error({ err: error }, 'The reply could not be completed');
+        writeEvent(raw, 'error', { message: conversation.errorMessage || 'Sorry, something went wrong. Please try again.' });
+      } finally {
+        clearInterval(heartbeat);
+        raw.end();
+      }
+    },
+  );
+};

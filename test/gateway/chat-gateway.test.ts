@@ -1,0 +1,268 @@
+/**
+ * The chat gateway end to end, in process: the widget API → resolution → a fake provider speaking the
+ * real wire format → the stored messages and the key's health.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { messages } from '../../src/db/schema.js';
+import { startFakeProviders, type FakeProviders } from '../fakes/fake-provider-server.js';
+import { signUpOwner, startTestApp, type TestApp } from '../support/test-app.js';
+import { sendVisitorMessage, startVisitor } from '../support/widget-client.js';
+
+const platformKey = 'sk-ant-platform-' + 'p'.repeat(30);
+const keys = {
+  anthropic: 'sk-ant-api03-' + 'a'.repeat(40) + 'AAAA',
+  openai: 'sk-proj-' + 'o'.repeat(40) + 'OOOO',
+  groq: 'gsk_' + 'g'.repeat(40) + 'GGGG',
+  deepseek: 'sk-' + 'd'.repeat(32) + 'DDDD',
+} as const;
+type Provider = keyof typeof keys;
+
+let fake: FakeProviders;
+let testApp: TestApp;
+
+beforeAll(async () => {
+  fake = await startFakeProviders();
+  testApp = await startTestApp({
+    PLATFORM_ANTHROPIC_API_KEY: platformKey,
+    ANTHROPIC_BASE_URL: fake.baseURL('anthropic'),
+    OPENAI_BASE_URL: fake.baseURL('openai'),
+    GROQ_BASE_URL: fake.baseURL('groq'),
+    DEEPSEEK_BASE_URL: fake.baseURL('deepseek'),
+    WIDGET_MESSAGES_PER_MINUTE: '1000',
+    WIDGET_CONVERSATIONS_PER_MINUTE: '1000',
+  });
+});
+afterAll(async () => {
+  await testApp.close();
+  await fake.close();
+});
+beforeEach(() => fake.reset());
+
+async function workspaceWithChatbot(options: { systemPrompt?: string; errorMessage?: string } = {}) {
+  const owner = await signUpOwner(testApp);
+  const created = await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, { name: 'Helper', ...options });
+  if (created.statusCode !== 201) throw new Error(created.body);
+  const chatbot = created.json() as { id: string; publicId: string };
+  const keyUrl = (provider: Provider) => `/api/workspaces/${owner.workspaceId}/llm-keys/${provider}`;
+  return {
+    ...owner,
+    chatbot,
+    addKey: (provider: Provider, body: { apiKey?: string; model?: string } = {}) =>
+      owner.client.put(keyUrl(provider), { apiKey: keys[provider], ...body }),
+    patchKey: (provider: Provider, body: object) => owner.client.patch(keyUrl(provider), body),
+    listKeys: async () => (await owner.client.get(`/api/workspaces/${owner.workspaceId}/llm-keys`)).json(),
+    storedReply: async (messageId: string) =>
+      (await testApp.database.db.select().from(messages).where(eq(messages.id, messageId)))[0]!,
+  };
+}
+
+describe('streaming on each provider', () => {
+  it('answers on the platform key when the workspace has no key of its own', async () => {
+    const workspace = await workspaceWithChatbot({ systemPrompt: 'You are the Acme helper.' });
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const reply = await sendVisitorMessage(testApp.app, visitor, 'Hello there');
+    expect(reply.response.statusCode).toBe(200);
+    expect(reply.response.headers['cache-control']).toBe('no-cache');
+    expect(reply.response.headers['x-accel-buffering']).toBe('no');
+    expect(reply.final?.event).toBe('done');
+    expect(reply.text.length).toBeGreaterThan(0);
+
+    const [request] = fake.requests;
+    expect(request).toMatchObject({ provider: 'anthropic', apiKey: platformKey });
+    expect(request!.body).toMatchObject({ model: 'claude-haiku-4-5', system: 'You are the Acme helper.', stream: true });
+    const stored = await workspace.storedReply(reply.final!.data.messageId as string);
+    expect(stored).toMatchObject({ status: 'complete', content: reply.text, provider: 'anthropic', keySource: 'platform', model: 'claude-haiku-4-5' });
+    expect(stored.inputTokens).toBeGreaterThan(0);
+    expect(stored.outputTokens).toBeGreaterThan(0);
+  });
+
+  it.each(['anthropic', 'openai', 'groq', 'deepseek'] as const)('streams on a workspace %s key with usage stored', async (provider) => {
+    const workspace = await workspaceWithChatbot();
+    await workspace.addKey(provider);
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const reply = await sendVisitorMessage(testApp.app, visitor, `Hi ${provider}`);
+    expect(reply.final?.event).toBe('done');
+    expect(fake.requests.map((request) => [request.provider, request.apiKey])).toEqual([[provider, keys[provider]]]);
+    const stored = await workspace.storedReply(reply.final!.data.messageId as string);
+    expect(stored).toMatchObject({ status: 'complete', provider, keySource: 'workspace' });
+    expect(stored.inputTokens).toBeGreaterThan(0);
+    expect(stored.outputTokens).toBeGreaterThan(0);
+    const row = (await workspace.listKeys()).keys[0];
+    expect(row.status).toBe('ok');
+    expect(row.lastUsedAt).not.toBeNull();
+  });
+
+  it('sends the conversation history and keeps the visitor message before calling the provider', async () => {
+    const workspace = await workspaceWithChatbot();
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    await sendVisitorMessage(testApp.app, visitor, 'First question');
+    await sendVisitorMessage(testApp.app, visitor, 'Second question');
+    const sent = fake.requests[1]!.body as { messages: Array<{ role: string; content: string }> };
+    expect(sent.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+    expect(sent.messages[0]!.content).toBe('First question');
+    expect(sent.messages[2]!.content).toBe('Second question');
+  });
+});
+
+describe('which provider answers', () => {
+  it('prefers Anthropic, then the first enabled of OpenAI, Groq, DeepSeek, with the model override', async () => {
+    const workspace = await workspaceWithChatbot();
+    await workspace.addKey('deepseek');
+    await workspace.addKey('groq', { model: 'llama-3.3-70b-versatile' });
+    await workspace.addKey('anthropic', { model: 'claude-sonnet-4-5' });
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const expectations: Array<[() => Promise<unknown>, Provider, string]> = [
+      [async () => {}, 'anthropic', 'claude-sonnet-4-5'],
+      [() => workspace.patchKey('anthropic', { enabled: false }), 'groq', 'llama-3.3-70b-versatile'],
+      [() => workspace.patchKey('groq', { enabled: false }), 'deepseek', 'deepseek-chat'],
+    ];
+    for (const [change, provider, model] of expectations) {
+      await change();
+      fake.reset();
+      const reply = await sendVisitorMessage(testApp.app, visitor, 'Which one?');
+      expect(reply.final?.event).toBe('done');
+      expect(fake.requests.map((request) => [request.provider, (request.body as { model: string }).model])).toEqual([[provider, model]]);
+    }
+    expect((await workspace.listKeys()).activeProvider).toBe('deepseek');
+  });
+
+  it('finishes a reply in flight on the old key and answers the next message with the replacement', async () => {
+    const workspace = await workspaceWithChatbot();
+    await workspace.addKey('openai');
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const held = fake.holdNext('openai');
+    const inFlight = sendVisitorMessage(testApp.app, visitor, 'A long answer, please');
+    await held.started;
+    const newKey = 'sk-proj-' + 'n'.repeat(40) + 'NEWW';
+    expect((await workspace.addKey('openai', { apiKey: newKey })).statusCode).toBe(200);
+    held.release();
+    const first = await inFlight;
+    expect(first.final?.event).toBe('done');
+    const next = await sendVisitorMessage(testApp.app, visitor, 'And now?');
+    expect(next.final?.event).toBe('done');
+    expect(fake.requests.map((request) => request.apiKey)).toEqual([keys.openai, newKey]);
+  });
+});
+
+describe('failures', () => {
+  it('gives the visitor the friendly sentence on a rejected key, records invalid_key, and contacts nothing else', async () => {
+    const workspace = await workspaceWithChatbot({ errorMessage: 'Our assistant is resting. Email us instead.' });
+    await workspace.addKey('openai');
+    await workspace.addKey('groq');
+    fake.rejectKey(keys.openai);
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const reply = await sendVisitorMessage(testApp.app, visitor, 'Hello?');
+    expect(reply.events).toEqual([{ event: 'error', data: { message: 'Our assistant is resting. Email us instead.' } }]);
+    expect(fake.requests.map((request) => [request.provider, request.apiKey])).toEqual([['openai', keys.openai]]);
+    const row = (await workspace.listKeys()).keys.find((key: { provider: string }) => key.provider === 'openai');
+    expect(row.status).toBe('error');
+    expect(row.lastError.code).toBe('invalid_key');
+    expect(JSON.stringify(row)).not.toContain(keys.openai);
+    const stored = await testApp.database.db.select().from(messages).where(eq(messages.conversationId, visitor.conversationId));
+    expect(stored.map((message) => [message.role, message.status])).toEqual(
+      expect.arrayContaining([
+        ['user', 'complete'],
+        ['assistant', 'failed'],
+      ]),
+    );
+    // The next success clears the error.
+    fake.reset();
+    expect((await sendVisitorMessage(testApp.app, visitor, 'Again')).final?.event).toBe('done');
+    expect((await workspace.listKeys()).keys.find((key: { provider: string }) => key.provider === 'openai').status).toBe('ok');
+  });
+
+  it('keeps the partial text as interrupted when the provider drops the connection mid-stream', async () => {
+    const workspace = await workspaceWithChatbot();
+    await workspace.addKey('anthropic');
+    fake.setReply({ text: 'one two three four five six seven eight', chunks: 8 });
+    fake.dropNext('anthropic', { afterChunks: 3 });
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const reply = await sendVisitorMessage(testApp.app, visitor, 'Count');
+    expect(reply.final?.event).toBe('error');
+    expect(reply.text.length).toBeGreaterThan(0);
+    const stored = await testApp.database.db.select().from(messages).where(eq(messages.conversationId, visitor.conversationId));
+    const assistant = stored.find((message) => message.role === 'assistant')!;
+    expect(assistant.status).toBe('interrupted');
+    expect(assistant.content).toBe(reply.text);
+  });
+
+  it('retries once on a 5xx before the first token, and never retries a rejected key', async () => {
+    const workspace = await workspaceWithChatbot();
+    await workspace.addKey('groq');
+    fake.failNext('groq', { status: 503 });
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const reply = await sendVisitorMessage(testApp.app, visitor, 'Hi');
+    expect(reply.final?.event).toBe('done');
+    expect(fake.requests).toHaveLength(2);
+
+    fake.reset();
+    fake.rejectKey(keys.groq);
+    await sendVisitorMessage(testApp.app, visitor, 'Hi again');
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('maps exhausted credit to quota_exceeded', async () => {
+    const workspace = await workspaceWithChatbot();
+    await workspace.addKey('deepseek');
+    fake.setOutOfCredit('deepseek');
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const reply = await sendVisitorMessage(testApp.app, visitor, 'Hi');
+    expect(reply.final?.event).toBe('error');
+    expect((await workspace.listKeys()).keys[0].lastError.code).toBe('quota_exceeded');
+  });
+
+  it('fails politely without a platform key, never silently', async () => {
+    const bare = await startTestApp({ ANTHROPIC_BASE_URL: fake.baseURL('anthropic') });
+    try {
+      const owner = await signUpOwner(bare);
+      const chatbot = (await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, { name: 'Bot' })).json();
+      const visitor = await startVisitor(bare.app, chatbot.publicId);
+      const reply = await sendVisitorMessage(bare.app, visitor, 'Hello');
+      expect(reply.final?.event).toBe('error');
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('the public endpoint', () => {
+  it('rejects a wrong visitor token, another conversation, empty and over-long content', async () => {
+    const workspace = await workspaceWithChatbot();
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const other = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const wrongToken = await sendVisitorMessage(testApp.app, { ...visitor, visitorToken: other.visitorToken }, 'Hi');
+    expect(wrongToken.response.statusCode).toBe(404);
+    const empty = await sendVisitorMessage(testApp.app, visitor, '   ');
+    expect(empty.response.statusCode).toBe(400);
+    const long = await sendVisitorMessage(testApp.app, visitor, 'x'.repeat(8001));
+    expect(long.response.statusCode).toBe(400);
+    expect((await sendVisitorMessage(testApp.app, visitor, 'x'.repeat(8000))).response.statusCode).toBe(200);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('serves the history to the visitor for reloads', async () => {
+    const workspace = await workspaceWithChatbot();
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const reply = await sendVisitorMessage(testApp.app, visitor, 'Remember me');
+    const history = await testApp.app.inject({
+      url: `/api/widget/${visitor.publicId}/conversations/${visitor.conversationId}/messages`,
+      headers: { authorization: `Bearer ${visitor.visitorToken}` },
+    });
+    expect(history.json().messages.map((message: { role: string; content: string }) => [message.role, message.content])).toEqual([
+      ['user', 'Remember me'],
+      ['assistant', reply.text],
+    ]);
+  });
+
+  it('exposes Prometheus metrics for replies', async () => {
+    const workspace = await workspaceWithChatbot();
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    await sendVisitorMessage(testApp.app, visitor, 'Count me');
+    const metrics = (await testApp.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/bestai_chat_messages_total\{provider="anthropic",outcome="complete"\} [1-9]/);
+    expect(metrics).toContain('bestai_chat_time_to_first_token_seconds_bucket');
+    expect(metrics).toMatch(/bestai_chat_tokens_total\{provider="anthropic",direction="output"\} [1-9]/);
+  });
+});
