@@ -4,6 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { buildApp, redactedLogPaths } from '../../src/http/app.js';
@@ -21,8 +22,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(
+  environment: Record<string, string> = {},
+  options: { pgliteDataDir?: string; redis?: Redis } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase(options);
   const config = loadConfig({
     PUBLIC_URL: 'http://bestai.test',
     LOG_LEVEL: 'info',
@@ -38,7 +42,7 @@ export async function startTestApp(environment: Record<string, string> = {}): Pr
     },
   });
   const logger = pino({ level: 'info', redact: redactedLogPaths }, sink);
-  const app = await buildApp({ context: { config, database, keyring }, loggerInstance: logger });
+  const app = await buildApp({ context: { config, database, keyring }, loggerInstance: logger, redis: options.redis });
   await app.ready();
   return {
     app,

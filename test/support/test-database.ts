@@ -14,10 +14,13 @@ export interface TestDatabase extends DatabaseHandle {
 
 export const isPostgresRun = Boolean(process.env.TEST_DATABASE_URL);
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `pgliteDataDir` puts the embedded database on disk (for tests that read its files). */
+export async function createTestDatabase(options: { pgliteDataDir?: string } = {}): Promise<TestDatabase> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
-    const handle = await openDatabase({ kind: 'memory' });
+    const handle = await openDatabase(
+      options.pgliteDataDir ? { kind: 'pglite', dataDir: options.pgliteDataDir } : { kind: 'memory' },
+    );
     return { ...handle, url: null, dispose: () => handle.close() };
   }
   const name = `bestai_test_${randomBytes(6).toString('hex')}`;

@@ -41,7 +41,10 @@ async function loadChatbotFor(request: FastifyRequest, reply: FastifyReply, publ
   const chatbot = await findChatbotByPublicId(request.server.context.database.db, publicId);
   if (!chatbot) throw new AppError('not_found', { message: 'This chat is not available.' });
   const origin = request.headers.origin;
-  if (!isOriginAllowed(chatbot.allowedOrigins, origin)) {
+  // No Origin (a script, or a same-origin GET) and BestAI's own origin (the preview page) are always allowed:
+  // the list restricts which other websites' pages may embed the chat.
+  const isOwnOrigin = origin === undefined || origin === request.server.context.config.publicOrigin;
+  if (!isOwnOrigin && !isOriginAllowed(chatbot.allowedOrigins, origin)) {
     throw new AppError('origin_not_allowed', { message: 'This chat is not available on this website.' });
   }
   reply.headers(corsHeaders(origin));

@@ -1,0 +1,101 @@
+/**
+ * Which web pages may embed a chatbot: each chatbot keeps a list of allowed origins, exact
+ * (`https://shop.example.com`, `http://localhost:5173`) or a wildcard subdomain pattern
+ * (`https://*.example.com`). Pure functions; the admin API normalises entries with
+ * `normalizeAllowedOrigin`, the widget gateway checks a request's `Origin` header with `isOriginAllowed`.
+ * @see https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin
+ */
+import { domainToASCII } from 'node:url';
+
+export const MAX_ALLOWED_ORIGINS = 50;
+/** Longer than any real origin (a host is at most 253 characters). */
+export const MAX_ALLOWED_ORIGIN_LENGTH = 300;
+
+interface ParsedOrigin {
+  scheme: 'http' | 'https';
+  /** Lower-case ASCII (punycode) host; for a wildcard pattern, the domain after `*.`. */
+  host: string;
+  /** Empty for the scheme's default port. */
+  port: string;
+  isWildcard: boolean;
+}
+
+const defaultPorts = { http: '80', https: '443' } as const;
+
+/** scheme://[*.]host[:port][/] and nothing else: no user info, path, query, fragment or whitespace. */
+const originShape = /^(https?):\/\/(\*\.)?([^/:?#@\s\\[\]*%]+|\[[0-9a-f:.]+\])(?::(\d{1,5}))?\/?$/i;
+const dnsLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const ipv4Like = /^[0-9.]+$/;
+
+function isDnsName(host: string): boolean {
+  return host.length <= 253 && host.split('.').every((label) => dnsLabel.test(label));
+}
+
+/** The host as a browser serialises it in `Origin` (lower-case, punycode, canonical IP), or null. */
+function canonicalHost(scheme: string, host: string): string | null {
+  if (host.startsWith('[') || ipv4Like.test(host)) {
+    try {
+      return new URL(`${scheme}://${host}`).hostname;
+    } catch {
+      return null;
+    }
+  }
+  const ascii = domainToASCII(host.toLowerCase());
+  return ascii && isDnsName(ascii) ? ascii : null;
+}
+
+function parseOrigin(value: string, { allowWildcard }: { allowWildcard: boolean }): ParsedOrigin | null {
+  if (value.length > MAX_ALLOWED_ORIGIN_LENGTH) return null;
+  const match = originShape.exec(value);
+  if (!match) return null;
+  const scheme = match[1]!.toLowerCase() as ParsedOrigin['scheme'];
+  const isWildcard = match[2] !== undefined;
+  const rawPort = match[4];
+  if (isWildcard && !allowWildcard) return null;
+  if (rawPort !== undefined && (Number(rawPort) < 1 || Number(rawPort) > 65_535)) return null;
+  const host = canonicalHost(scheme, match[3]!);
+  if (!host) return null;
+  if (isWildcard) {
+    // A pattern covers the subdomains of one registrable-looking domain: never a bare TLD (`*.com`),
+    // never an IP address.
+    if (!isDnsName(host) || ipv4Like.test(host)) return null;
+    if (!host.includes('.') && host !== 'localhost') return null;
+  }
+  const port = rawPort === undefined ? '' : String(Number(rawPort));
+  return { scheme, host, port: port === defaultPorts[scheme] ? '' : port, isWildcard };
+}
+
+function serializeOrigin(origin: ParsedOrigin): string {
+  return `${origin.scheme}://${origin.isWildcard ? '*.' : ''}${origin.host}${origin.port ? `:${origin.port}` : ''}`;
+}
+
+/**
+ * The canonical form of an allowed-origin entry (lower-case host, punycode, no default port, no
+ * trailing slash), or null when it is neither an exact origin nor an `https://*.domain` pattern.
+ */
+export function normalizeAllowedOrigin(value: string): string | null {
+  const parsed = parseOrigin(value.trim(), { allowWildcard: true });
+  return parsed ? serializeOrigin(parsed) : null;
+}
+
+/**
+ * True when a request's `Origin` may use the chatbot. An empty list allows every origin (and a request
+ * without one). Otherwise the origin must equal an entry, or be a subdomain — at any depth — of a
+ * wildcard entry's domain, with the same scheme and port: `https://*.example.com` allows
+ * `https://a.example.com` and `https://a.b.example.com`, not `https://example.com`,
+ * `https://evilexample.com`, `http://a.example.com` or `https://a.example.com:8443`.
+ * A missing, `null` or malformed origin is refused when the list is not empty.
+ */
+export function isOriginAllowed(allowedOrigins: readonly string[], origin: string | undefined): boolean {
+  if (allowedOrigins.length === 0) return true;
+  if (origin === undefined) return false;
+  const requested = parseOrigin(origin, { allowWildcard: false });
+  if (!requested) return false;
+  return allowedOrigins.some((entry) => {
+    const allowed = parseOrigin(entry, { allowWildcard: true });
+    if (!allowed || allowed.scheme !== requested.scheme || allowed.port !== requested.port) return false;
+    return allowed.isWildcard
+      ? requested.host.endsWith(`.${allowed.host}`) && requested.host.length > allowed.host.length + 1
+      : requested.host === allowed.host;
+  });
+}
