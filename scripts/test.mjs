@@ -34,10 +34,11 @@ function runSuite(label, args, environment) {
 }
 
 const { TEST_DATABASE_URL, ...embeddedEnvironment } = process.env;
-runSuite('embedded database (PGlite)', extraArgs, embeddedEnvironment);
+// test/multi-instance needs several processes on one server database: PostgreSQL only.
+runSuite('embedded database (PGlite)', ['--exclude', 'test/multi-instance/**', ...extraArgs], embeddedEnvironment);
 if (TEST_DATABASE_URL) {
-  // Pure units (vault, provider adapters, widget) do not touch a database: once is enough.
-  runSuite('PostgreSQL', ['src/http', 'src/llm/keys', 'src/chat', 'src/boot', 'test', ...extraArgs], process.env);
+  // Pure units (vault, provider adapters, widget, admin) do not touch a database: once is enough.
+  runSuite('PostgreSQL', ['src/http', 'src/llm/keys', 'src/chat', 'src/boot', 'src/db', 'test', ...extraArgs], process.env);
 }
 rmSync(reportDir, { recursive: true, force: true });
 process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);
