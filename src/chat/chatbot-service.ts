@@ -9,6 +9,7 @@ import { notFound } from '../app-error.js';
 import { recordAuditEntry, type AuditActor } from '../audit/audit-log.js';
 import type { Database } from '../db/connect.js';
 import { chatbots } from '../db/schema.js';
+import { buildEmbedSnippet } from './embed-snippet.js';
 
 export type ChatbotRow = typeof chatbots.$inferSelect;
 
@@ -79,7 +80,7 @@ export function toChatbotView(row: ChatbotRow, publicUrl: string): ChatbotView {
     color: row.color,
     position: row.position,
     errorMessage: row.errorMessage,
-    embedSnippet: `<script src="${publicUrl}/widget.js" data-chatbot="${row.publicId}" async></script>`,
+    embedSnippet: buildEmbedSnippet(publicUrl, row.publicId),
     previewUrl: `${publicUrl}/preview/${row.publicId}`,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

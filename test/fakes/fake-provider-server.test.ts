@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../src/llm/providers/provider-types.js';
-import { splitReply, startFakeProviders, type FakeProviders } from './fake-provider-server.js';
+import { splitReply } from './fake-provider-requests.js';
+import { startFakeProviders, type FakeProviders } from './fake-provider-server.js';
 
 const chatPath: Record<ProviderId, string> = {
   anthropic: '/messages',

@@ -14,7 +14,12 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
 import { llmKeys, workspaces, type ProviderId } from '../../src/db/schema.js';
 import { openStoredKey, saveLlmKey } from '../../src/llm/keys/llm-key-service.js';
 import { createKeyring, generateSecret, type Keyring } from '../../src/vault/index.js';
-import { killAllProcesses, startBestAI, waitUntilRunning, type BestAIProcess } from '../support/process-runner.js';
+import {
+  killAllProcesses,
+  startBestAI,
+  waitUntilRunning,
+  type BestAIProcess,
+} from '../support/process-runner.js';
 import { createTestDatabase, isPostgresRun, type TestDatabase } from '../support/test-database.js';
 
 const temporaryDirs: string[] = [];
@@ -40,36 +45,52 @@ describe('refusals before anything is opened', () => {
   const secretLookalike = Buffer.alloc(16, 1).toString('base64');
 
   it.each([
-    [{ PORT: 'abc' }, 'PORT is not valid: must be a whole number from 0 to 65535.'],
+    ['a bad PORT', { PORT: 'abc' }, 'PORT is not valid: must be a whole number from 0 to 65535.'],
     [
+      'a bad DATABASE_URL',
       { DATABASE_URL: 'mysql://admin:hunter2@db/bestai' },
       'DATABASE_URL is not valid: must be a URL starting with postgres:// or postgresql://.',
     ],
-    [{ PUBLIC_URL: 'ftp://files.example.com' }, 'PUBLIC_URL is not valid: must be a URL starting with http:// or https://.'],
-    [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL is not valid: must be a URL starting with redis:// or rediss://.'],
     [
+      'a bad PUBLIC_URL',
+      { PUBLIC_URL: 'ftp://files.example.com' },
+      'PUBLIC_URL is not valid: must be a URL starting with http:// or https://.',
+    ],
+    [
+      'a bad REDIS_URL',
+      { REDIS_URL: 'http://cache:6379' },
+      'REDIS_URL is not valid: must be a URL starting with redis:// or rediss://.',
+    ],
+    [
+      'a short BESTAI_SECRET',
       { BESTAI_SECRET: secretLookalike },
       'BESTAI_SECRET must be the base64 encoding of exactly 32 random bytes (for example the output of `openssl rand -base64 32`).',
     ],
     [
+      'a malformed BESTAI_PREVIOUS_SECRETS',
       { BESTAI_SECRET: generateSecret(), BESTAI_PREVIOUS_SECRETS: 'not!base64' },
       'Entry 1 of BESTAI_PREVIOUS_SECRETS must be the base64 encoding of exactly 32 random bytes (for example the output of `openssl rand -base64 32`).',
     ],
     [
+      'DATABASE_URL without BESTAI_SECRET',
       { DATABASE_URL: 'postgres://127.0.0.1:9/never-contacted' },
       'BESTAI_SECRET is required with DATABASE_URL: set it to the base64 of 32 random bytes (openssl rand -base64 32).',
     ],
-  ])('%o stops with exit 1 and one sentence', async (environment, sentence) => {
-    const dataDir = temporaryDataDir();
-    const started = startBestAI({ env: { BESTAI_DATA_DIR: dataDir, PORT: '0', ...environment } });
-    const line = await refusalOf(started);
-    expect(line).toBe(`BestAI did not start: ${sentence}`);
-    for (const value of Object.values(environment)) {
-      if (!sentence.includes(value)) expect(started.lines.join('\n')).not.toContain(value);
-    }
-    // Nothing was generated or opened for a refused start.
-    expect(readdirSync(dataDir)).toEqual([]);
-  }, 60_000);
+  ])(
+    '%s stops with exit 1 and one sentence',
+    async (_, environment: Record<string, string>, sentence) => {
+      const dataDir = temporaryDataDir();
+      const started = startBestAI({ env: { BESTAI_DATA_DIR: dataDir, PORT: '0', ...environment } });
+      const line = await refusalOf(started);
+      expect(line).toBe(`BestAI did not start: ${sentence}`);
+      for (const value of Object.values(environment)) {
+        if (!sentence.includes(value)) expect(started.lines.join('\n')).not.toContain(value);
+      }
+      // Nothing was generated or opened for a refused start.
+      expect(readdirSync(dataDir)).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe(`stored keys and the secrets (${isPostgresRun ? 'PostgreSQL' : 'embedded database'})`, () => {
@@ -106,7 +127,12 @@ describe(`stored keys and the secrets (${isPostgresRun ? 'PostgreSQL' : 'embedde
       await db.insert(workspaces).values({ id: workspaceId, name: 'Acme' });
       for (const provider of ['anthropic', 'openai', 'groq'] as const) {
         const apiKey = `sk-${provider}-${randomUUID()}`;
-        await saveLlmKey(db, onlyA, { workspaceId, provider, apiKey }, { userId: randomUUID(), email: 'o@example.com' });
+        await saveLlmKey(
+          db,
+          onlyA,
+          { workspaceId, provider, apiKey },
+          { userId: randomUUID(), email: 'o@example.com' },
+        );
         stored.push({ workspaceId, provider, apiKey });
       }
     });
@@ -153,19 +179,26 @@ describe(`stored keys and the secrets (${isPostgresRun ? 'PostgreSQL' : 'embedde
     const afterRotation = start({ BESTAI_SECRET: secretB });
     await waitUntilRunning(afterRotation);
     expect(await afterRotation.stop()).toEqual({ code: 0, signal: null });
-    const secretIds = await withDatabase(({ db }) => db.selectDistinct({ secretId: llmKeys.secretId }).from(llmKeys));
+    const secretIds = await withDatabase(({ db }) =>
+      db.selectDistinct({ secretId: llmKeys.secretId }).from(llmKeys),
+    );
     expect(secretIds).toEqual([{ secretId: onlyB.currentSecretId }]);
     await expectKeysOpenWith(onlyB);
 
     // And now the old secret alone is the wrong one.
-    expect(await refusalOf(start({ BESTAI_SECRET: secretA }))).toMatch(/^BestAI did not start: BESTAI_SECRET cannot open/);
+    expect(await refusalOf(start({ BESTAI_SECRET: secretA }))).toMatch(
+      /^BestAI did not start: BESTAI_SECRET cannot open/,
+    );
   }, 240_000);
 
+  // After the runbook above: the keys are under B now.
   it('rotate-secret with a secret that cannot open the stored keys refuses and changes nothing', async () => {
     const stranger = generateSecret();
     const rotation = start({ BESTAI_SECRET: stranger }, ['rotate-secret']);
     expect(await rotation.waitForExit()).toEqual({ code: 1, signal: null });
-    expect(rotation.stderrLines[0]).toMatch(/^bestai: BESTAI_SECRET cannot open the provider keys stored in this database/);
+    expect(rotation.stderrLines[0]).toMatch(
+      /^bestai: BESTAI_SECRET cannot open the provider keys stored in this database/,
+    );
     expect(rotation.lines.join('\n')).not.toContain(stranger);
     await expectKeysOpenWith(onlyB);
   }, 120_000);

@@ -94,12 +94,12 @@ describe('a provider key never leaves the vault', () => {
       ['logs', testApp.logLines.join('\n')],
     ];
     if (isPostgresRun) {
-      const tables = await testApp.database.db.execute<{ tablename: string }>(
-        sql`select tablename from pg_tables where schemaname = 'public'`,
-      );
-      for (const { tablename } of tables.rows) {
-        const rows = await testApp.database.db.execute(sql.raw(`select t::text as row from "${tablename}" t`));
-        haystacks.push([`table ${tablename}`, rows.rows.map((row) => String(row.row)).join('\n')]);
+      const rowsOf = async (query: ReturnType<typeof sql.raw>) =>
+        ((await testApp.database.db.execute(query)) as unknown as { rows: Array<Record<string, unknown>> }).rows;
+      const tables = await rowsOf(sql.raw(`select tablename from pg_tables where schemaname = 'public'`));
+      for (const { tablename } of tables) {
+        const rows = await rowsOf(sql.raw(`select t::text as row from "${String(tablename)}" t`));
+        haystacks.push([`table ${String(tablename)}`, rows.map((row) => String(row.row)).join('\n')]);
       }
     }
     await testApp.close();

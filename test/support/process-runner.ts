@@ -48,16 +48,20 @@ const running = new Set<BestAIProcess>();
 
 /** Starts a BestAI process. Call `killAllProcesses()` in `afterEach`/`afterAll`. */
 export function startBestAI(options: StartOptions = {}): BestAIProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entries[options.entry ?? 'main'], ...(options.args ?? [])], {
-    cwd: packageRoot,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      LOG_LEVEL: 'info',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', entries[options.entry ?? 'main'], ...(options.args ?? [])],
+    {
+      cwd: packageRoot,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        LOG_LEVEL: 'info',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   if (child.pid === undefined) throw new Error('The BestAI process did not start.');
 
   const stdoutLines: string[] = [];
@@ -135,7 +139,12 @@ export function startBestAI(options: StartOptions = {}): BestAIProcess {
         void closed.then(() => {
           const late = lines.find((line) => pattern.test(line));
           if (late !== undefined) resolve(late);
-          else reject(new Error(`The process exited (${JSON.stringify(exit)}) before printing ${pattern}.${describe()}`));
+          else
+            reject(
+              new Error(
+                `The process exited (${JSON.stringify(exit)}) before printing ${pattern}.${describe()}`,
+              ),
+            );
         });
       });
       return withDeadline(matched, timeoutMs, `a line matching ${pattern}`, () => {
@@ -166,7 +175,10 @@ export async function killAllProcesses(): Promise<void> {
 }
 
 /** Resolves with the URL from the "BestAI is running at …" line. */
-export async function waitUntilRunning(started: BestAIProcess, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
+export async function waitUntilRunning(
+  started: BestAIProcess,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<string> {
   const line = await started.waitForLine(/BestAI is running at /, timeoutMs);
   const url = /BestAI is running at (\S+?)(?= \()/.exec(line)?.[1];
   if (!url) throw new Error(`No URL in: ${line}`);

@@ -31,7 +31,7 @@ export interface Visitor {
 }
 
 export async function startVisitor(app: FastifyInstance, publicId: string, origin?: string): Promise<Visitor> {
-  const headers = origin ? { origin } : {};
+  const headers: Record<string, string> = origin ? { origin } : {};
   const response = await app.inject({ method: 'POST', url: `/api/widget/${publicId}/conversations`, headers });
   if (response.statusCode !== 201) throw new Error(`conversation not started: ${response.statusCode} ${response.body}`);
   return { publicId, ...(response.json() as { conversationId: string; visitorToken: string }), headers };
@@ -44,7 +44,7 @@ export async function sendVisitorMessage(app: FastifyInstance, visitor: Visitor,
     headers: { ...visitor.headers, authorization: `Bearer ${visitor.visitorToken}`, 'content-type': 'application/json' },
     payload: JSON.stringify({ content }),
   });
-  const events = response.headers['content-type']?.startsWith('text/event-stream') ? parseSse(response.body) : [];
+  const events = String(response.headers['content-type'] ?? '').startsWith('text/event-stream') ? parseSse(response.body) : [];
   const text = events
     .filter((event) => event.event === 'delta')
     .map((event) => event.data.text)

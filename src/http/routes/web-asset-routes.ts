@@ -10,37 +10,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
 import { publicAssetsDir } from '../../paths.js';
+import { renderPreviewPage } from '../preview-page.js';
 
 const adminDir = path.join(publicAssetsDir, 'admin');
 const widgetDir = path.join(publicAssetsDir, 'widget');
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-
-export function renderPreviewPage(input: { publicUrl: string; publicId: string; chatbotName: string }): string {
-  const name = escapeHtml(input.chatbotName);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Preview: ${name} · BestAI</title>
-<style>
-body { margin: 0; font: 16px/1.6 system-ui, sans-serif; color: #1f2937; background: #f8fafc; }
-main { max-width: 40rem; margin: 10vh auto; padding: 0 1.5rem; }
-h1 { font-size: 1.75rem; margin-bottom: .5rem; }
-p { color: #4b5563; }
-</style>
-</head>
-<body>
-<main>
-<h1>${name}</h1>
-<p>This is a preview of your chat widget on a plain page. Open the chat with the button in the corner.</p>
-</main>
-<script src="${escapeHtml(input.publicUrl)}/widget.js" data-chatbot="${escapeHtml(input.publicId)}" async></script>
-</body>
-</html>`;
-}
 
 export const webAssetRoutes: FastifyPluginAsyncZod = async (app) => {
   const { config, database } = app.context;

@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'vitest';
+import { buildEmbedSnippet } from '../chat/embed-snippet.js';
+import { renderPreviewPage } from './preview-page.js';
+
+describe('preview page', () => {
+  test('embeds the widget with the contract snippet', () => {
+    const page = renderPreviewPage({
+      publicUrl: 'https://app.example/',
+      publicId: 'pub_1',
+      chatbotName: 'Support',
+    });
+    expect(page).toContain(
+      '<script src="https://app.example/widget.js" data-chatbot="pub_1" async></script>',
+    );
+    expect(page).toContain('<title>Preview: Support · BestAI</title>');
+    expect(page).not.toMatch(/<style|style=/);
+  });
+
+  test('escapes every value', () => {
+    const page = renderPreviewPage({
+      publicUrl: 'https://app.example"><script>alert(1)</script>',
+      publicId: '"><img src=x onerror=alert(2)>',
+      chatbotName: '<script>alert(3)</script>',
+    });
+    expect(page.match(/<script/g)).toHaveLength(1);
+    expect(page).not.toContain('<img');
+    expect(page).toContain('Preview: &lt;script&gt;alert(3)&lt;/script&gt;');
+  });
+
+  test('the snippet trims a trailing slash', () => {
+    expect(buildEmbedSnippet('http://127.0.0.1:3000/', 'abc')).toBe(
+      '<script src="http://127.0.0.1:3000/widget.js" data-chatbot="abc" async></script>',
+    );
+  });
+});

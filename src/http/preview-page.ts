@@ -1,0 +1,39 @@
+/**
+ * The HTML of `/preview/:publicId`: a plain page that embeds the chatbot's widget exactly as a
+ * customer's site would, so its owner can try it. Every value is escaped; the page has no inline
+ * script or style, so it works under the same strict Content-Security-Policy as the widget.
+ */
+import { buildEmbedSnippet, escapeHtml } from '../chat/embed-snippet.js';
+
+export interface PreviewPageInput {
+  /** The BestAI origin (PUBLIC_URL), e.g. `https://app.bestai.example`. */
+  publicUrl: string;
+  publicId: string;
+  chatbotName: string;
+}
+
+/** Renders the preview page for one chatbot. */
+export function renderPreviewPage({ publicUrl, publicId, chatbotName }: PreviewPageInput): string {
+  const name = escapeHtml(chatbotName);
+  const snippet = buildEmbedSnippet(publicUrl, publicId);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Preview: ${name} · BestAI</title>
+</head>
+<body>
+<main>
+<h1>Preview: ${name}</h1>
+<p>This page shows the chat widget as visitors see it on your site. Open it with the button in the corner.</p>
+<h2>Embed it on your site</h2>
+<p>Paste this snippet before the closing <code>&lt;/body&gt;</code> tag of your pages:</p>
+<pre><code>${escapeHtml(snippet)}</code></pre>
+</main>
+${snippet}
+</body>
+</html>
+`;
+}
