@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
 import { publicAssetsDir } from '../../paths.js';
@@ -15,7 +17,9 @@ import { renderPreviewPage } from '../preview-page.js';
 const adminDir = path.join(publicAssetsDir, 'admin');
 const widgetDir = path.join(publicAssetsDir, 'widget');
 
-export const webAssetRoutes: FastifyPluginAsyncZod = async (app) => {
+// Not encapsulated (fastify-plugin): the app's not-found handler serves the admin with `reply.sendFile`.
+export const webAssetRoutes = fp(async (root: FastifyInstance) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
   const { config, database } = app.context;
   const hasWidget = existsSync(widgetDir);
   const hasAdmin = existsSync(path.join(adminDir, 'index.html'));
@@ -53,7 +57,7 @@ export const webAssetRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // Always registered, so `reply.sendFile` exists for the widget loader and the admin's page routes.
   await app.register(fastifyStatic, { root: hasAdmin ? adminDir : publicAssetsDir, prefix: '/', wildcard: false, index: ['index.html'] });
-};
+});
 
 /** True for a browser asking for a page of the admin (e.g. /integrations/llm), served by its index.html. */
 export function isAdminPageRequest(method: string, url: string): boolean {

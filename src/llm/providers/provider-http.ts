@@ -1,0 +1,276 @@
+/**
+ * The wire work both adapters share: one POST that answers with Server-Sent Events, read with
+ * `eventsource-parser`, under three deadlines (connect, first token, idle), aborted when the caller's
+ * signal aborts or the consumer stops iterating; and the `GET {root}/models` key check.
+ *
+ * Per chunk this does one `Date.now()`, one decode and one parser feed: the gateway's hot path.
+ */
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { ProviderError, transportMessages } from './provider-error.js';
+import { defaultProviderTimeouts, type ProviderId, type ProviderTimeouts } from './provider-types.js';
+
+export type { EventSourceMessage };
+
+/** A non-2xx answer, handed to the adapter that knows the provider's error body. */
+export interface FailedResponse {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+export type ErrorTranslator = (response: FailedResponse) => ProviderError;
+
+/** Fills in defaults, ignoring keys that are present but undefined. */
+export function resolveTimeouts(partial: Partial<ProviderTimeouts> | undefined): ProviderTimeouts {
+  const resolved: ProviderTimeouts = { ...defaultProviderTimeouts };
+  if (!partial) return resolved;
+  for (const key of Object.keys(resolved) as (keyof ProviderTimeouts)[]) {
+    const value = partial[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) resolved[key] = value;
+  }
+  return resolved;
+}
+
+export function trimBaseURL(baseURL: string): string {
+  return baseURL.replace(/\/+$/, '');
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+type TimeoutKind = 'connect' | 'firstToken' | 'idle';
+
+const timeoutMessages: Record<TimeoutKind, string> = {
+  connect: transportMessages.connectTimeout,
+  firstToken: transportMessages.firstTokenTimeout,
+  idle: transportMessages.idleTimeout,
+};
+
+/**
+ * One timer for the three deadlines. The idle deadline is checked lazily: chunks only record the
+ * time, and the timer re-arms itself for the remainder instead of being reset on every chunk.
+ */
+class StreamWatchdog {
+  timedOut: TimeoutKind | null = null;
+  #phase: 'idle' | 'connect' | 'firstToken' | 'streaming' | 'stopped' = 'idle';
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastActivity = 0;
+  readonly #timeouts: ProviderTimeouts;
+  readonly #controller: AbortController;
+
+  constructor(timeouts: ProviderTimeouts, controller: AbortController) {
+    this.#timeouts = timeouts;
+    this.#controller = controller;
+  }
+
+  start(): void {
+    this.#phase = 'connect';
+    this.#arm(this.#timeouts.connectMs, () => this.#fire('connect'));
+  }
+
+  responded(): void {
+    if (this.#phase !== 'connect') return;
+    this.#phase = 'firstToken';
+    this.#arm(this.#timeouts.firstTokenMs, () => this.#fire('firstToken'));
+  }
+
+  sawText(): void {
+    if (this.#phase !== 'firstToken') return;
+    this.#phase = 'streaming';
+    this.#lastActivity = Date.now();
+    this.#arm(this.#timeouts.idleMs, this.#checkIdle);
+  }
+
+  activity(): void {
+    if (this.#phase === 'streaming') this.#lastActivity = Date.now();
+  }
+
+  stop(): void {
+    this.#phase = 'stopped';
+    clearTimeout(this.#timer);
+  }
+
+  readonly #checkIdle = (): void => {
+    if (this.#phase !== 'streaming') return;
+    const silentFor = Date.now() - this.#lastActivity;
+    if (silentFor >= this.#timeouts.idleMs) this.#fire('idle');
+    else this.#arm(this.#timeouts.idleMs - silentFor, this.#checkIdle);
+  };
+
+  #arm(delayMs: number, callback: () => void): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(callback, delayMs);
+  }
+
+  #fire(kind: TimeoutKind): void {
+    if (this.#phase === 'stopped') return;
+    this.#phase = 'stopped';
+    this.timedOut = kind;
+    this.#controller.abort();
+  }
+}
+
+export interface EventStreamRequest {
+  provider: ProviderId;
+  fetch: typeof fetch;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal | undefined;
+  timeouts: ProviderTimeouts;
+  toError: ErrorTranslator;
+}
+
+/**
+ * Iterate it once for the SSE messages of one POST. Call `sawText()` when the adapter yields its first
+ * text, which switches the deadline from "first token" to "idle". Failures reject with a
+ * `ProviderError`, except a caller abort, which rejects with the signal's reason.
+ */
+export class EventStream implements AsyncIterable<EventSourceMessage> {
+  readonly #request: EventStreamRequest;
+  readonly #controller = new AbortController();
+  readonly #watchdog: StreamWatchdog;
+
+  constructor(request: EventStreamRequest) {
+    this.#request = request;
+    this.#watchdog = new StreamWatchdog(request.timeouts, this.#controller);
+  }
+
+  sawText(): void {
+    this.#watchdog.sawText();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<EventSourceMessage, void, undefined> {
+    const { signal } = this.#request;
+    signal?.throwIfAborted();
+    const abortFromCaller = (): void => this.#controller.abort(signal?.reason);
+    signal?.addEventListener('abort', abortFromCaller, { once: true });
+    this.#watchdog.start();
+    try {
+      const response = await this.#send();
+      yield* this.#read(response);
+    } finally {
+      this.#watchdog.stop();
+      signal?.removeEventListener('abort', abortFromCaller);
+      // Ends the upstream request when the consumer stopped early or something failed; a no-op once the body was read.
+      this.#controller.abort();
+    }
+  }
+
+  async #send(): Promise<Response> {
+    const { fetch, url, headers, body, toError } = this.#request;
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers, body, signal: this.#controller.signal });
+    } catch (error) {
+      throw this.#failure(error, transportMessages.unreachable);
+    }
+    this.#watchdog.responded();
+    if (response.ok && response.body) return response;
+    const text = await response.text().catch(() => '');
+    if (this.#request.signal?.aborted || this.#watchdog.timedOut) throw this.#failure(null, '');
+    throw toError({ status: response.status, text, headers: response.headers });
+  }
+
+  async *#read(response: Response): AsyncGenerator<EventSourceMessage, void, undefined> {
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    const pending: EventSourceMessage[] = [];
+    const parser = createParser({ onEvent: (message) => pending.push(message) });
+    for (;;) {
+      const chunk = await reader.read().catch((error: unknown) => {
+        throw this.#failure(error, transportMessages.dropped);
+      });
+      if (chunk.done) break;
+      this.#watchdog.activity();
+      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      if (pending.length === 0) continue;
+      for (let index = 0; index < pending.length; index++) yield pending[index] as EventSourceMessage;
+      pending.length = 0;
+    }
+    parser.feed(decoder.decode());
+    parser.reset({ consume: true });
+    for (const message of pending) yield message;
+  }
+
+  #failure(error: unknown, transportMessage: string): unknown {
+    const { signal, provider } = this.#request;
+    if (signal?.aborted) return signal.reason;
+    const timeout = this.#watchdog.timedOut;
+    if (timeout)
+      return new ProviderError({ provider, code: 'provider_unavailable', message: timeoutMessages[timeout] });
+    if (error instanceof ProviderError) return error;
+    return new ProviderError({
+      provider,
+      code: 'provider_unavailable',
+      message: transportMessage,
+      cause: describeTransportError(error),
+    });
+  }
+}
+
+/**
+ * A plain copy of a network error: its message and system code only, so no request object, header or
+ * key can travel along in `cause`.
+ */
+function describeTransportError(error: unknown): Error {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
+    current = current.cause;
+  }
+  return new Error(parts.join(': ') || 'network error');
+}
+
+export interface KeyCheckRequest {
+  provider: ProviderId;
+  fetch: typeof fetch;
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  toError: ErrorTranslator;
+}
+
+/** `GET {root}/models` with the key: resolves on 2xx, otherwise rejects with the adapter's mapping. */
+export async function checkKeyWithModels(request: KeyCheckRequest): Promise<void> {
+  const { provider, signal, fetch } = request;
+  signal?.throwIfAborted();
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, request.timeoutMs);
+  const abortFromCaller = (): void => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', abortFromCaller, { once: true });
+  try {
+    const response = await fetch(request.url, {
+      method: 'GET',
+      headers: request.headers,
+      signal: controller.signal,
+    });
+    const text = await response.text();
+    if (response.ok) return;
+    throw request.toError({ status: response.status, text, headers: response.headers });
+  } catch (error) {
+    if (error instanceof ProviderError) throw error;
+    if (signal?.aborted) throw signal.reason;
+    throw new ProviderError({
+      provider,
+      code: 'provider_unavailable',
+      message: timedOut ? transportMessages.connectTimeout : transportMessages.unreachable,
+      ...(timedOut ? {} : { cause: describeTransportError(error) }),
+    });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', abortFromCaller);
+  }
+}

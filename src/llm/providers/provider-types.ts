@@ -1,0 +1,66 @@
+/**
+ * The shapes every BestAI provider adapter shares: what goes in (a chat request), what comes out
+ * (text events, then exactly one finish event) and how an adapter is configured.
+ */
+export type ProviderId = 'anthropic' | 'openai' | 'groq' | 'deepseek';
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  maxTokens?: number;
+  /** Aborts the upstream request (the visitor went away). The stream then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * A streamed reply: any number of `text` events, then one `finish`. `finishReason` is the provider's
+ * own word (`end_turn`, `max_tokens`, `stop`, `length`, …), or null when it sent none.
+ */
+export type StreamEvent =
+  { type: 'text'; text: string } | { type: 'finish'; finishReason: string | null; usage: TokenUsage };
+
+export interface LlmProvider {
+  readonly id: ProviderId;
+  /** Streams one reply. Failures reject the iteration with a `ProviderError`; text already yielded stays valid. */
+  streamChat(request: ChatRequest): AsyncIterable<StreamEvent>;
+  /** A live check of the key: `GET {root}/models`. Resolves on 2xx, rejects with a `ProviderError` otherwise. */
+  checkKey(options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+export interface ProviderTimeouts {
+  /** From sending the request until the response headers arrive. */
+  connectMs: number;
+  /** From the response headers until the first piece of text. */
+  firstTokenMs: number;
+  /** Longest silence between two chunks once text is flowing. */
+  idleMs: number;
+  /** The whole key check (`GET {root}/models`). */
+  keyCheckMs: number;
+}
+
+export const defaultProviderTimeouts: Readonly<ProviderTimeouts> = Object.freeze({
+  connectMs: 10_000,
+  firstTokenMs: 60_000,
+  idleMs: 60_000,
+  keyCheckMs: 5_000,
+});
+
+export interface ProviderOptions {
+  /** The API root including its version segment, e.g. `https://api.openai.com/v1`. */
+  baseURL: string;
+  apiKey: string;
+  /** Defaults to the global `fetch`, looked up at call time. */
+  fetch?: typeof fetch;
+  timeouts?: Partial<ProviderTimeouts>;
+}
