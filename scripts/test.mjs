@@ -35,11 +35,21 @@ function runSuite(label, args, environment) {
 
 const { TEST_DATABASE_URL, ...embeddedEnvironment } = process.env;
 // test/multi-instance needs several processes on one server database: PostgreSQL only.
-runSuite('embedded database (PGlite)', ['--exclude', 'test/multi-instance/**', ...extraArgs], embeddedEnvironment);
+runSuite(
+  'embedded database (PGlite)',
+  ['--exclude', 'test/multi-instance/**', ...extraArgs],
+  embeddedEnvironment,
+);
 if (TEST_DATABASE_URL) {
   // Pure units (vault, provider adapters, widget, admin) do not touch a database: once is enough.
-  runSuite('PostgreSQL', ['src/http', 'src/llm/keys', 'src/chat', 'src/boot', 'src/db', 'test', ...extraArgs], process.env);
+  runSuite(
+    'PostgreSQL',
+    ['src/http', 'src/llm/keys', 'src/chat', 'src/boot', 'src/db', 'test', ...extraArgs],
+    process.env,
+  );
 }
 rmSync(reportDir, { recursive: true, force: true });
-process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);
+process.stdout.write(
+  `\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`,
+);
 process.exit(exitCode || (totals.failed > 0 ? 1 : 0));

@@ -14,19 +14,34 @@ const urlWithProtocols = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
+    );
+
+/** Node's timers overflow above 2^31 − 1 ms and then fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A whole number read from text; one plain message whatever is wrong with it. */
+const wholeNumber = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => {
+  const error =
+    maximum === Number.MAX_SAFE_INTEGER
+      ? `must be a whole number of at least ${minimum}`
+      : `must be a whole number from ${minimum} to ${maximum}`;
+  return z.coerce.number({ error }).int({ error }).min(minimum, { error }).max(maximum, { error });
+};
 
 const optionalUrl = (protocols: string[]) =>
   z.preprocess((value) => (value === '' ? undefined : value), urlWithProtocols(protocols).optional());
 
 const environmentSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
@@ -40,13 +55,13 @@ const environmentSchema = z.object({
   GROQ_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.groq.com/openai/v1'),
   DEEPSEEK_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.deepseek.com/v1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Upstream timeouts, in milliseconds (connect = until response headers). */
-  PROVIDER_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  PROVIDER_FIRST_TOKEN_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
-  PROVIDER_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Upstream timeouts, in milliseconds (connect = until response headers); at most what `setTimeout` can hold. */
+  PROVIDER_CONNECT_TIMEOUT_MS: wholeNumber(1, MAX_TIMER_MS).default(10_000),
+  PROVIDER_FIRST_TOKEN_TIMEOUT_MS: wholeNumber(1, MAX_TIMER_MS).default(60_000),
+  PROVIDER_IDLE_TIMEOUT_MS: wholeNumber(1, MAX_TIMER_MS).default(60_000),
   /** Public widget limits, per IP and chatbot, per minute. */
-  WIDGET_CONVERSATIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
-  WIDGET_MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  WIDGET_CONVERSATIONS_PER_MINUTE: wholeNumber(1).default(30),
+  WIDGET_MESSAGES_PER_MINUTE: wholeNumber(1).default(60),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -66,9 +81,10 @@ export class ConfigError extends Error {
 
 /** Parses the environment once. Throws a `ConfigError` whose message names the first bad variable. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  // An empty or blank variable (`PORT=` in a compose file) means unset: its default, not `Number('') = 0`.
   const relevant = Object.fromEntries(
     Object.keys(environmentSchema.shape)
-      .filter((name) => environment[name] !== undefined)
+      .filter((name) => environment[name] !== undefined && environment[name].trim() !== '')
       .map((name) => [name, environment[name]]),
   );
   const parsed = environmentSchema.safeParse(relevant);
@@ -78,7 +94,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     throw new ConfigError(`${variable} is not valid: ${issue.message}.`);
   }
   const values = parsed.data;
-  const publicUrl = (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, '');
+  // An IPv6 address needs brackets in a URL (`http://[::1]:3000`).
+  const host = values.HOST.includes(':') ? `[${values.HOST}]` : values.HOST;
+  const publicUrl = (values.PUBLIC_URL ?? `http://${host}:${values.PORT}`).replace(/\/+$/, '');
   const previousSecrets = (values.BESTAI_PREVIOUS_SECRETS ?? '')
     .split(',')
     .map((secret) => secret.trim())

@@ -9,11 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
   const elapsed = Math.round(performance.now() - startedAt);
-  const databaseLabel = server.database.kind === 'pglite' ? `embedded database in ${config.BESTAI_DATA_DIR}` : 'PostgreSQL';
-  process.stdout.write(
-    `\nBestAI is running at ${config.publicUrl} (${databaseLabel}, ready in ${elapsed} ms).\n` +
-      `Next step: open ${config.publicUrl}/ and sign up — the first account owns its workspace.\n\n`,
-  );
+  // Listen for signals before saying we run: a supervisor may send SIGTERM as soon as it reads the line.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       server.app.log.info({ signal }, 'Shutting down');
@@ -26,6 +22,14 @@ async function main(): Promise<void> {
       );
     });
   }
+  const databaseLabel =
+    server.database.kind === 'pglite' ? `embedded database in ${config.BESTAI_DATA_DIR}` : 'PostgreSQL';
+  // Without PUBLIC_URL, print where the server really listens (PORT=0 picks a free port).
+  const url = config.PUBLIC_URL ? config.publicUrl : server.url;
+  process.stdout.write(
+    `\nBestAI is running at ${url} (${databaseLabel}, ready in ${elapsed} ms).\n` +
+      `Next step: open ${url}/ and sign up — the first account owns its workspace.\n\n`,
+  );
 }
 
 main().catch((error: unknown) => {

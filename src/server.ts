@@ -33,7 +33,11 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   try {
     await assertSecretsOpenStoredKeys(database.db, keyring);
     redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: true })
+      ? new Redis(config.REDIS_URL, {
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2_000,
+          enableOfflineQueue: true,
+        })
       : undefined;
     app = await buildApp({ context: { config, database, keyring }, redis });
     if (secretFile) {
@@ -61,11 +65,20 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     stop: () =>
       (stopping ??= (async () => {
         const closed = listening.close();
-        const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS, 'timeout').unref());
-        if ((await Promise.race([closed, timedOut])) === 'timeout') {
-          listening.log.warn('Streams still open after 10 s; closing them.');
-          listening.server.closeAllConnections();
-          await closed;
+        // Closing drops only the connections idle at that moment. A kept-alive connection whose request was
+        // in flight stays open once answered, and would hold the shutdown to the deadline: drop those too.
+        const idleSweep = setInterval(() => listening.server.closeIdleConnections(), 100);
+        const timedOut = new Promise<'timeout'>((resolve) =>
+          setTimeout(resolve, SHUTDOWN_GRACE_MS, 'timeout').unref(),
+        );
+        try {
+          if ((await Promise.race([closed, timedOut])) === 'timeout') {
+            listening.log.warn('Streams still open after 10 s; closing them.');
+            listening.server.closeAllConnections();
+            await closed;
+          }
+        } finally {
+          clearInterval(idleSweep);
         }
         redis?.disconnect();
         await database.close();

@@ -36,7 +36,9 @@ export async function signUp(
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id, email: users.email, createdAt: users.createdAt });
     if (!user) {
-      throw new AppError('conflict', { message: 'An account with this email already exists; sign in instead.' });
+      throw new AppError('conflict', {
+        message: 'An account with this email already exists; sign in instead.',
+      });
     }
     const [workspace] = await transaction
       .insert(workspaces)

@@ -28,7 +28,11 @@ export async function createSession(db: Database, userId: string, now = new Date
 }
 
 /** The signed-in user for a session token, or null when unknown or expired. Renews the expiry. */
-export async function findSessionUser(db: Database, token: string, now = new Date()): Promise<SessionUser | null> {
+export async function findSessionUser(
+  db: Database,
+  token: string,
+  now = new Date(),
+): Promise<SessionUser | null> {
   const tokenHash = hashSecretToken(token);
   const [row] = await db
     .select({ id: users.id, email: users.email, expiresAt: sessions.expiresAt })
@@ -39,7 +43,10 @@ export async function findSessionUser(db: Database, token: string, now = new Dat
   if (!row) return null;
   const renewedExpiry = now.getTime() + SESSION_IDLE_MS;
   if (renewedExpiry - row.expiresAt.getTime() > RENEW_AFTER_MS) {
-    await db.update(sessions).set({ expiresAt: new Date(renewedExpiry) }).where(eq(sessions.tokenHash, tokenHash));
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(renewedExpiry) })
+      .where(eq(sessions.tokenHash, tokenHash));
   }
   return { id: row.id, email: row.email };
 }

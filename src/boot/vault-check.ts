@@ -14,7 +14,10 @@ export async function assertSecretsOpenStoredKeys(db: Database, keyring: Keyring
   const [row] = await db.select().from(vaultCheck).where(eq(vaultCheck.id, CHECK_ROW_ID)).limit(1);
   if (!row) {
     const created = createCheckValue(keyring);
-    await db.insert(vaultCheck).values({ id: CHECK_ROW_ID, ...created }).onConflictDoNothing();
+    await db
+      .insert(vaultCheck)
+      .values({ id: CHECK_ROW_ID, ...created })
+      .onConflictDoNothing();
     // Another instance may have won the race: verify whatever is stored now.
     return assertSecretsOpenStoredKeys(db, keyring);
   }

@@ -20,7 +20,8 @@ import type { Keyring } from '../vault/index.js';
 import { boundHistory, loadRecentHistory } from './chat-history.js';
 import type { VisitorConversation } from './visitor-conversations.js';
 
-export const DEFAULT_VISITOR_ERROR = 'Sorry, the assistant cannot answer right now. Please try again in a moment.';
+export const DEFAULT_VISITOR_ERROR =
+  'Sorry, the assistant cannot answer right now. Please try again in a moment.';
 
 export interface ChatTurnDependencies {
   db: Database;
@@ -65,7 +66,9 @@ export async function prepareChatTurn(
       createdAt,
     }),
     loadRecentHistory(deps.db, conversation),
-    resolveProvider(deps.db, deps.keyring, deps.config, conversation.workspaceId).catch((failure: unknown) => ({ failure })),
+    resolveProvider(deps.db, deps.keyring, deps.config, conversation.workspaceId).catch(
+      (failure: unknown) => ({ failure }),
+    ),
   ]);
   return {
     conversation,
@@ -84,13 +87,21 @@ export async function streamChatTurn(
   const { conversation, target } = turn;
   const visitorError = conversation.errorMessage || DEFAULT_VISITOR_ERROR;
   if ('failure' in target) {
-    deps.log.error({ err: target.failure, workspaceId: conversation.workspaceId }, 'No provider key could be resolved');
+    deps.log.error(
+      { err: target.failure, workspaceId: conversation.workspaceId },
+      'No provider key could be resolved',
+    );
     const messageId = await storeReply(deps, turn, { status: 'failed', text: '', errorCode: 'no_provider' });
     deps.metrics.messages.inc({ provider: 'none', outcome: 'failed' });
     return { messageId, status: 'failed', visitorError };
   }
 
-  const client = createProviderClient({ config: deps.config, provider: target.provider, apiKey: target.apiKey, fetch: deps.fetch });
+  const client = createProviderClient({
+    config: deps.config,
+    provider: target.provider,
+    apiKey: target.apiKey,
+    fetch: deps.fetch,
+  });
   const request = {
     model: target.model,
     system: conversation.systemPrompt || undefined,
@@ -130,13 +141,17 @@ export async function streamChatTurn(
     provider: target,
     usage,
     timeToFirstTokenMs: firstTextAt === undefined ? undefined : firstTextAt - turn.receivedAt,
-    errorCode: status === 'complete' ? undefined : isVisitorGone ? 'visitor_left' : (providerError?.code ?? 'unknown'),
+    errorCode:
+      status === 'complete' ? undefined : isVisitorGone ? 'visitor_left' : (providerError?.code ?? 'unknown'),
   });
   await updateKeyHealth(deps, conversation.workspaceId, target, status === 'complete', providerError);
 
   deps.metrics.messages.inc({ provider: target.provider, outcome: status });
   if (firstTextAt !== undefined) {
-    deps.metrics.timeToFirstToken.observe({ provider: target.provider }, (firstTextAt - turn.receivedAt) / 1000);
+    deps.metrics.timeToFirstToken.observe(
+      { provider: target.provider },
+      (firstTextAt - turn.receivedAt) / 1000,
+    );
   }
   if (usage) {
     deps.metrics.tokens.inc({ provider: target.provider, direction: 'input' }, usage.inputTokens);
@@ -153,7 +168,8 @@ async function updateKeyHealth(
   providerError: ProviderError | undefined,
 ): Promise<void> {
   if (target.source === 'platform') {
-    if (providerError) deps.log.warn({ code: providerError.code, status: providerError.status }, 'The platform key failed');
+    if (providerError)
+      deps.log.warn({ code: providerError.code, status: providerError.status }, 'The platform key failed');
     return;
   }
   const key = { workspaceId, provider: target.provider };

@@ -42,7 +42,8 @@ export async function authenticateVisitor(
   input: { publicId: string; conversationId: string; visitorToken: string | undefined },
 ): Promise<VisitorConversation> {
   const denied = new AppError('not_found', { message: 'This conversation was not found; start a new one.' });
-  if (!input.visitorToken || input.visitorToken.length > 128 || !uuidPattern.test(input.conversationId)) throw denied;
+  if (!input.visitorToken || input.visitorToken.length > 128 || !uuidPattern.test(input.conversationId))
+    throw denied;
   const [row] = await db
     .select({
       conversationId: conversations.id,
@@ -74,11 +75,25 @@ export interface VisitorMessage {
 }
 
 /** The conversation as the visitor sees it on reload: every message with text, oldest first. */
-export async function listVisitorMessages(db: Database, conversation: VisitorConversation): Promise<VisitorMessage[]> {
+export async function listVisitorMessages(
+  db: Database,
+  conversation: VisitorConversation,
+): Promise<VisitorMessage[]> {
   const rows = await db
-    .select({ id: messages.id, role: messages.role, content: messages.content, status: messages.status, createdAt: messages.createdAt })
+    .select({
+      id: messages.id,
+      role: messages.role,
+      content: messages.content,
+      status: messages.status,
+      createdAt: messages.createdAt,
+    })
     .from(messages)
-    .where(and(eq(messages.conversationId, conversation.conversationId), eq(messages.workspaceId, conversation.workspaceId)))
+    .where(
+      and(
+        eq(messages.conversationId, conversation.conversationId),
+        eq(messages.workspaceId, conversation.workspaceId),
+      ),
+    )
     .orderBy(asc(messages.createdAt), asc(messages.role));
   return rows.filter((row) => row.role === 'user' || row.content !== '');
 }

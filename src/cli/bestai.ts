@@ -10,8 +10,9 @@ import { loadKeyring } from '../boot/application-secret.js';
 import { BootError } from '../boot/boot-error.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/connect.js';
+import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { rotateSecret } from '../llm/keys/rotate-secret.js';
-import { generateSecret } from '../vault/index.js';
+import { generateSecret, VaultError } from '../vault/index.js';
 
 const usage = `Usage: bestai <serve | migrate | rotate-secret | generate-secret>`;
 
@@ -41,7 +42,8 @@ async function run(command: string | undefined): Promise<void> {
       const database = await openDatabase(databaseTarget(config));
       try {
         const result = await rotateSecret(database.db, keyring, {
-          onBatch: ({ rewrapped, remaining }) => process.stdout.write(`Re-wrapped ${rewrapped}; ${remaining} to go.\n`),
+          onBatch: ({ rewrapped, remaining }) =>
+            process.stdout.write(`Re-wrapped ${rewrapped}; ${remaining} to go.\n`),
         });
         process.stdout.write(
           `Done: ${result.rewrapped} key(s) re-wrapped under the current BESTAI_SECRET. ` +
@@ -59,7 +61,13 @@ async function run(command: string | undefined): Promise<void> {
 }
 
 run(process.argv[2]).catch((error: unknown) => {
-  const isKnown = error instanceof ConfigError || error instanceof BootError;
-  process.stderr.write(`bestai: ${isKnown ? (error as Error).message : error instanceof Error ? error.stack : String(error)}\n`);
+  const isKnown =
+    error instanceof ConfigError ||
+    error instanceof BootError ||
+    error instanceof DataDirLockedError ||
+    error instanceof VaultError;
+  process.stderr.write(
+    `bestai: ${isKnown ? (error as Error).message : error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -2,7 +2,7 @@
  * An exclusive lock on the embedded data folder. PGlite does not lock its folder, and two processes
  * writing one PGlite folder corrupt it, so the second process must refuse to start.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface DataDirLock {
@@ -23,38 +23,104 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** Lock files held by this process: a second open of the same folder in one process is refused too. */
+const heldLockPaths = new Set<string>();
+
+function readHolder(lockPath: string): number | undefined {
+  try {
+    const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    return Number.isInteger(holder) && holder > 0 ? holder : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Creates the lock file with the pid already in it: written to a private file, then hard-linked into place,
+ * which fails if a lock exists. A plain create-then-write leaves an empty file for a moment, which another
+ * starting process would take for a stale lock.
+ */
+function createLockFile(lockPath: string): boolean {
+  const temporaryPath = `${lockPath}.${process.pid}.tmp`;
+  writeFileSync(temporaryPath, String(process.pid), { mode: 0o600 });
+  try {
+    linkSync(temporaryPath, lockPath);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+  } finally {
+    unlinkSync(temporaryPath);
+  }
+  // A file system without hard links: create-exclusive, then write.
+  try {
+    writeFileSync(lockPath, String(process.pid), { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/**
+ * Removes a stale lock left by `stalePid`. Renaming is atomic, so of two processes taking over the same
+ * stale lock only one moves it; a process that finds it moved a fresh lock instead (another process took
+ * over first) puts it back.
+ */
+function removeStaleLock(lockPath: string, stalePid: number | undefined): void {
+  const movedPath = `${lockPath}.stale.${process.pid}`;
+  try {
+    renameSync(lockPath, movedPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    if (readHolder(movedPath) !== stalePid) linkSync(movedPath, lockPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(movedPath);
+  }
+}
+
 /** Takes `bestai.lock` in `dataDir`, or throws `DataDirLockedError` naming the process that holds it. */
 export function lockDataDir(dataDir: string): DataDirLock {
-  const lockPath = path.join(dataDir, 'bestai.lock');
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const descriptor = openSync(lockPath, 'wx', 0o600);
-      writeSync(descriptor, String(process.pid));
-      closeSync(descriptor);
+  const lockPath = path.join(path.resolve(dataDir), 'bestai.lock');
+  const folder = path.resolve(dataDir);
+  if (heldLockPaths.has(lockPath)) {
+    throw new DataDirLockedError(`This BestAI process already uses the data folder ${folder}.`);
+  }
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (createLockFile(lockPath)) {
+      heldLockPaths.add(lockPath);
       let isReleased = false;
       return {
         path: lockPath,
         release() {
           if (isReleased) return;
           isReleased = true;
+          heldLockPaths.delete(lockPath);
           try {
-            unlinkSync(lockPath);
+            // Only our own lock: never one another process has taken over meanwhile.
+            if (readHolder(lockPath) === process.pid) unlinkSync(lockPath);
           } catch {
-            // Already gone: nothing to release.
+            // Already gone or unreadable: nothing of ours to release.
           }
         },
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
-        throw new DataDirLockedError(
-          `Another BestAI process (pid ${holder}) is using the data folder ${path.resolve(dataDir)}; stop it, or set BESTAI_DATA_DIR to another folder.`,
-        );
-      }
-      // The holder died without cleaning up: the lock is stale, take it over.
-      unlinkSync(lockPath);
     }
+    const holder = readHolder(lockPath);
+    // A lock with our own pid is a previous life of this pid (a container restarted with the same pid).
+    if (holder !== undefined && holder !== process.pid && isProcessAlive(holder)) {
+      throw new DataDirLockedError(
+        `Another BestAI process (pid ${holder}) is using the data folder ${folder}; stop it, or set BESTAI_DATA_DIR to another folder.`,
+      );
+    }
+    // The holder died without cleaning up: the lock is stale, take it over.
+    removeStaleLock(lockPath, holder);
   }
-  throw new DataDirLockedError(`BestAI could not lock the data folder ${path.resolve(dataDir)}.`);
+  throw new DataDirLockedError(`BestAI could not lock the data folder ${folder}.`);
 }

@@ -130,7 +130,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (isAdminPageRequest(request.method, request.url)) {
       return reply.type('text/html; charset=utf-8').sendFile('index.html', adminIndexDir);
     }
-    return reply.status(404).send({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
+    return reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
   });
 
   return app;

@@ -47,7 +47,12 @@ export async function resolveProvider(
   const active = chooseActiveRow(rows);
   if (!active) {
     if (!config.PLATFORM_ANTHROPIC_API_KEY) throw new PlatformKeyMissingError();
-    return { source: 'platform', ...platformProvider, apiKey: config.PLATFORM_ANTHROPIC_API_KEY, maskedKey: null };
+    return {
+      source: 'platform',
+      ...platformProvider,
+      apiKey: config.PLATFORM_ANTHROPIC_API_KEY,
+      maskedKey: null,
+    };
   }
   return {
     source: 'workspace',

@@ -38,7 +38,13 @@ export async function createInvitation(
     createdAt: now,
   };
   await db.insert(invitations).values(invitation);
-  return { id: invitation.id, email: invitation.email, role: invitation.role, token, expiresAt: invitation.expiresAt };
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    role: invitation.role,
+    token,
+    expiresAt: invitation.expiresAt,
+  };
 }
 
 const unusableInvitation = () =>
@@ -54,12 +60,21 @@ export async function acceptInvitation(
   const [invitation] = await db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.tokenHash, tokenHash), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now)))
+    .where(
+      and(
+        eq(invitations.tokenHash, tokenHash),
+        isNull(invitations.acceptedAt),
+        gt(invitations.expiresAt, now),
+      ),
+    )
     .limit(1);
   if (!invitation) throw unusableInvitation();
 
   const [existing] = await db.select().from(users).where(eq(users.email, invitation.email)).limit(1);
-  const isPasswordValid = await verifyPassword(existing?.passwordHash ?? (await getDecoyPasswordHash()), input.password);
+  const isPasswordValid = await verifyPassword(
+    existing?.passwordHash ?? (await getDecoyPasswordHash()),
+    input.password,
+  );
   if (existing && !isPasswordValid) {
     throw new AppError('invalid_credentials', {
       message: 'This email already has a BestAI account; enter its password to join.',
@@ -77,7 +92,9 @@ export async function acceptInvitation(
     if (claimed.length === 0) throw unusableInvitation();
     const userId = existing?.id ?? crypto.randomUUID();
     if (!existing) {
-      await transaction.insert(users).values({ id: userId, email: invitation.email, passwordHash: passwordHash! });
+      await transaction
+        .insert(users)
+        .values({ id: userId, email: invitation.email, passwordHash: passwordHash! });
     }
     await transaction
       .insert(memberships)

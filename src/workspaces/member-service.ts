@@ -36,7 +36,12 @@ export async function listWorkspacesOf(
 
 export async function listMembers(db: Database, workspaceId: string): Promise<MemberView[]> {
   return db
-    .select({ userId: users.id, email: users.email, role: memberships.role, createdAt: memberships.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      role: memberships.role,
+      createdAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.workspaceId, workspaceId))
@@ -45,7 +50,12 @@ export async function listMembers(db: Database, workspaceId: string): Promise<Me
 
 async function findMember(db: Database, workspaceId: string, userId: string): Promise<MemberView> {
   const [member] = await db
-    .select({ userId: users.id, email: users.email, role: memberships.role, createdAt: memberships.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      role: memberships.role,
+      createdAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
@@ -75,7 +85,8 @@ export async function changeMemberRole(
 ): Promise<{ before: MemberView; after: MemberView }> {
   return db.transaction(async (transaction) => {
     const before = await findMember(transaction, workspaceId, userId);
-    if (before.role === 'owner' && role !== 'owner') await assertAnotherOwnerRemains(transaction, workspaceId);
+    if (before.role === 'owner' && role !== 'owner')
+      await assertAnotherOwnerRemains(transaction, workspaceId);
     await transaction
       .update(memberships)
       .set({ role })

@@ -41,7 +41,10 @@ beforeEach(() => fake.reset());
 
 async function workspaceWithChatbot(options: { systemPrompt?: string; errorMessage?: string } = {}) {
   const owner = await signUpOwner(testApp);
-  const created = await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, { name: 'Helper', ...options });
+  const created = await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, {
+    name: 'Helper',
+    ...options,
+  });
   if (created.statusCode !== 201) throw new Error(created.body);
   const chatbot = created.json() as { id: string; publicId: string };
   const keyUrl = (provider: Provider) => `/api/workspaces/${owner.workspaceId}/llm-keys/${provider}`;
@@ -70,28 +73,43 @@ describe('streaming on each provider', () => {
 
     const [request] = fake.requests;
     expect(request).toMatchObject({ provider: 'anthropic', apiKey: platformKey });
-    expect(request!.body).toMatchObject({ model: 'claude-haiku-4-5', system: 'You are the Acme helper.', stream: true });
+    expect(request!.body).toMatchObject({
+      model: 'claude-haiku-4-5',
+      system: 'You are the Acme helper.',
+      stream: true,
+    });
     const stored = await workspace.storedReply(reply.final!.data.messageId as string);
-    expect(stored).toMatchObject({ status: 'complete', content: reply.text, provider: 'anthropic', keySource: 'platform', model: 'claude-haiku-4-5' });
+    expect(stored).toMatchObject({
+      status: 'complete',
+      content: reply.text,
+      provider: 'anthropic',
+      keySource: 'platform',
+      model: 'claude-haiku-4-5',
+    });
     expect(stored.inputTokens).toBeGreaterThan(0);
     expect(stored.outputTokens).toBeGreaterThan(0);
   });
 
-  it.each(['anthropic', 'openai', 'groq', 'deepseek'] as const)('streams on a workspace %s key with usage stored', async (provider) => {
-    const workspace = await workspaceWithChatbot();
-    await workspace.addKey(provider);
-    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
-    const reply = await sendVisitorMessage(testApp.app, visitor, `Hi ${provider}`);
-    expect(reply.final?.event).toBe('done');
-    expect(fake.requests.map((request) => [request.provider, request.apiKey])).toEqual([[provider, keys[provider]]]);
-    const stored = await workspace.storedReply(reply.final!.data.messageId as string);
-    expect(stored).toMatchObject({ status: 'complete', provider, keySource: 'workspace' });
-    expect(stored.inputTokens).toBeGreaterThan(0);
-    expect(stored.outputTokens).toBeGreaterThan(0);
-    const row = (await workspace.listKeys()).keys[0];
-    expect(row.status).toBe('ok');
-    expect(row.lastUsedAt).not.toBeNull();
-  });
+  it.each(['anthropic', 'openai', 'groq', 'deepseek'] as const)(
+    'streams on a workspace %s key with usage stored',
+    async (provider) => {
+      const workspace = await workspaceWithChatbot();
+      await workspace.addKey(provider);
+      const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+      const reply = await sendVisitorMessage(testApp.app, visitor, `Hi ${provider}`);
+      expect(reply.final?.event).toBe('done');
+      expect(fake.requests.map((request) => [request.provider, request.apiKey])).toEqual([
+        [provider, keys[provider]],
+      ]);
+      const stored = await workspace.storedReply(reply.final!.data.messageId as string);
+      expect(stored).toMatchObject({ status: 'complete', provider, keySource: 'workspace' });
+      expect(stored.inputTokens).toBeGreaterThan(0);
+      expect(stored.outputTokens).toBeGreaterThan(0);
+      const row = (await workspace.listKeys()).keys[0];
+      expect(row.status).toBe('ok');
+      expect(row.lastUsedAt).not.toBeNull();
+    },
+  );
 
   it('sends the conversation history and keeps the visitor message before calling the provider', async () => {
     const workspace = await workspaceWithChatbot();
@@ -122,7 +140,9 @@ describe('which provider answers', () => {
       fake.reset();
       const reply = await sendVisitorMessage(testApp.app, visitor, 'Which one?');
       expect(reply.final?.event).toBe('done');
-      expect(fake.requests.map((request) => [request.provider, (request.body as { model: string }).model])).toEqual([[provider, model]]);
+      expect(
+        fake.requests.map((request) => [request.provider, (request.body as { model: string }).model]),
+      ).toEqual([[provider, model]]);
     }
     expect((await workspace.listKeys()).activeProvider).toBe('deepseek');
   });
@@ -147,19 +167,30 @@ describe('which provider answers', () => {
 
 describe('failures', () => {
   it('gives the visitor the friendly sentence on a rejected key, records invalid_key, and contacts nothing else', async () => {
-    const workspace = await workspaceWithChatbot({ errorMessage: 'Our assistant is resting. Email us instead.' });
+    const workspace = await workspaceWithChatbot({
+      errorMessage: 'Our assistant is resting. Email us instead.',
+    });
     await workspace.addKey('openai');
     await workspace.addKey('groq');
     fake.rejectKey(keys.openai);
     const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
     const reply = await sendVisitorMessage(testApp.app, visitor, 'Hello?');
-    expect(reply.events).toEqual([{ event: 'error', data: { message: 'Our assistant is resting. Email us instead.' } }]);
-    expect(fake.requests.map((request) => [request.provider, request.apiKey])).toEqual([['openai', keys.openai]]);
-    const row = (await workspace.listKeys()).keys.find((key: { provider: string }) => key.provider === 'openai');
+    expect(reply.events).toEqual([
+      { event: 'error', data: { message: 'Our assistant is resting. Email us instead.' } },
+    ]);
+    expect(fake.requests.map((request) => [request.provider, request.apiKey])).toEqual([
+      ['openai', keys.openai],
+    ]);
+    const row = (await workspace.listKeys()).keys.find(
+      (key: { provider: string }) => key.provider === 'openai',
+    );
     expect(row.status).toBe('error');
     expect(row.lastError.code).toBe('invalid_key');
     expect(JSON.stringify(row)).not.toContain(keys.openai);
-    const stored = await testApp.database.db.select().from(messages).where(eq(messages.conversationId, visitor.conversationId));
+    const stored = await testApp.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, visitor.conversationId));
     expect(stored.map((message) => [message.role, message.status])).toEqual(
       expect.arrayContaining([
         ['user', 'complete'],
@@ -169,7 +200,9 @@ describe('failures', () => {
     // The next success clears the error.
     fake.reset();
     expect((await sendVisitorMessage(testApp.app, visitor, 'Again')).final?.event).toBe('done');
-    expect((await workspace.listKeys()).keys.find((key: { provider: string }) => key.provider === 'openai').status).toBe('ok');
+    expect(
+      (await workspace.listKeys()).keys.find((key: { provider: string }) => key.provider === 'openai').status,
+    ).toBe('ok');
   });
 
   it('keeps the partial text as interrupted when the provider drops the connection mid-stream', async () => {
@@ -181,7 +214,10 @@ describe('failures', () => {
     const reply = await sendVisitorMessage(testApp.app, visitor, 'Count');
     expect(reply.final?.event).toBe('error');
     expect(reply.text.length).toBeGreaterThan(0);
-    const stored = await testApp.database.db.select().from(messages).where(eq(messages.conversationId, visitor.conversationId));
+    const stored = await testApp.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, visitor.conversationId));
     const assistant = stored.find((message) => message.role === 'assistant')!;
     expect(assistant.status).toBe('interrupted');
     expect(assistant.content).toBe(reply.text);
@@ -216,7 +252,9 @@ describe('failures', () => {
     const bare = await startTestApp({ ANTHROPIC_BASE_URL: fake.baseURL('anthropic') });
     try {
       const owner = await signUpOwner(bare);
-      const chatbot = (await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, { name: 'Bot' })).json();
+      const chatbot = (
+        await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, { name: 'Bot' })
+      ).json();
       const visitor = await startVisitor(bare.app, chatbot.publicId);
       const reply = await sendVisitorMessage(bare.app, visitor, 'Hello');
       expect(reply.final?.event).toBe('error');
@@ -232,7 +270,11 @@ describe('the public endpoint', () => {
     const workspace = await workspaceWithChatbot();
     const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
     const other = await startVisitor(testApp.app, workspace.chatbot.publicId);
-    const wrongToken = await sendVisitorMessage(testApp.app, { ...visitor, visitorToken: other.visitorToken }, 'Hi');
+    const wrongToken = await sendVisitorMessage(
+      testApp.app,
+      { ...visitor, visitorToken: other.visitorToken },
+      'Hi',
+    );
     expect(wrongToken.response.statusCode).toBe(404);
     const empty = await sendVisitorMessage(testApp.app, visitor, '   ');
     expect(empty.response.statusCode).toBe(400);
@@ -250,7 +292,11 @@ describe('the public endpoint', () => {
       url: `/api/widget/${visitor.publicId}/conversations/${visitor.conversationId}/messages`,
       headers: { authorization: `Bearer ${visitor.visitorToken}` },
     });
-    expect(history.json().messages.map((message: { role: string; content: string }) => [message.role, message.content])).toEqual([
+    expect(
+      history
+        .json()
+        .messages.map((message: { role: string; content: string }) => [message.role, message.content]),
+    ).toEqual([
       ['user', 'Remember me'],
       ['assistant', reply.text],
     ]);

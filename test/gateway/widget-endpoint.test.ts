@@ -22,7 +22,11 @@ const providerEnvironment = () => ({
 
 beforeAll(async () => {
   fake = await startFakeProviders();
-  testApp = await startTestApp({ ...providerEnvironment(), WIDGET_MESSAGES_PER_MINUTE: '5', WIDGET_CONVERSATIONS_PER_MINUTE: '3' });
+  testApp = await startTestApp({
+    ...providerEnvironment(),
+    WIDGET_MESSAGES_PER_MINUTE: '5',
+    WIDGET_CONVERSATIONS_PER_MINUTE: '3',
+  });
 });
 afterAll(async () => {
   await testApp.close();
@@ -32,21 +36,37 @@ beforeEach(() => fake.reset());
 
 async function createChatbot(app: TestApp, allowedOrigins: string[] = []) {
   const owner = await signUpOwner(app);
-  const response = await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, { name: 'Shop helper', allowedOrigins });
+  const response = await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, {
+    name: 'Shop helper',
+    allowedOrigins,
+  });
   return response.json() as { publicId: string };
 }
 
 describe('origins', () => {
   it('allows listed origins and wildcard subdomains with CORS headers, and refuses others with 403', async () => {
-    const { publicId } = await createChatbot(testApp, ['https://shop.example.com', 'https://*.brand.example']);
+    const { publicId } = await createChatbot(testApp, [
+      'https://shop.example.com',
+      'https://*.brand.example',
+    ]);
     const config = (origin: string) =>
       testApp.app.inject({ url: `/api/widget/${publicId}/config`, headers: { origin } });
     const allowed = await config('https://shop.example.com');
     expect(allowed.statusCode).toBe(200);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example.com');
-    expect(allowed.json()).toEqual({ title: 'Shop helper', greeting: null, color: expect.stringMatching(/^#/), position: 'right' });
+    expect(allowed.json()).toEqual({
+      title: 'Shop helper',
+      greeting: null,
+      color: expect.stringMatching(/^#/),
+      position: 'right',
+    });
     expect((await config('https://eu.brand.example')).statusCode).toBe(200);
-    for (const origin of ['https://evil.example', 'https://brand.example', 'http://shop.example.com', 'https://shop.example.com.evil.io']) {
+    for (const origin of [
+      'https://evil.example',
+      'https://brand.example',
+      'http://shop.example.com',
+      'https://shop.example.com.evil.io',
+    ]) {
       const refused = await config(origin);
       expect({ origin, status: refused.statusCode }).toEqual({ origin, status: 403 });
       expect(refused.headers['access-control-allow-origin']).toBeUndefined();
@@ -68,7 +88,14 @@ describe('origins', () => {
 
   it('allows every origin when the list is empty, and 404s an unknown chatbot', async () => {
     const { publicId } = await createChatbot(testApp);
-    expect((await testApp.app.inject({ url: `/api/widget/${publicId}/config`, headers: { origin: 'https://anywhere.example' } })).statusCode).toBe(200);
+    expect(
+      (
+        await testApp.app.inject({
+          url: `/api/widget/${publicId}/config`,
+          headers: { origin: 'https://anywhere.example' },
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await testApp.app.inject({ url: '/api/widget/cb_doesnotexist/config' })).statusCode).toBe(404);
   });
 });
@@ -78,14 +105,18 @@ describe('rate limits', () => {
     const { publicId } = await createChatbot(testApp);
     const statuses = [];
     for (let index = 0; index < 4; index += 1) {
-      statuses.push((await testApp.app.inject({ method: 'POST', url: `/api/widget/${publicId}/conversations` })).statusCode);
+      statuses.push(
+        (await testApp.app.inject({ method: 'POST', url: `/api/widget/${publicId}/conversations` }))
+          .statusCode,
+      );
     }
     expect(statuses).toEqual([201, 201, 201, 429]);
 
     const other = await createChatbot(testApp);
     const visitor = await startVisitor(testApp.app, other.publicId);
     const replies = [];
-    for (let index = 0; index < 6; index += 1) replies.push((await sendVisitorMessage(testApp.app, visitor, `m${index}`)).response);
+    for (let index = 0; index < 6; index += 1)
+      replies.push((await sendVisitorMessage(testApp.app, visitor, `m${index}`)).response);
     expect(replies.map((reply) => reply.statusCode)).toEqual([200, 200, 200, 200, 200, 429]);
     expect(Number(replies[5]!.headers['retry-after'])).toBeGreaterThan(0);
     expect(replies[5]!.json().error.code).toBe('rate_limited');
@@ -108,7 +139,10 @@ describe('rate limits', () => {
       const statuses = [];
       for (const instance of [first, second, first, second, first]) {
         if (instance === second) await copyChatbot(first, second, publicId);
-        statuses.push((await instance.app.inject({ method: 'POST', url: `/api/widget/${publicId}/conversations` })).statusCode);
+        statuses.push(
+          (await instance.app.inject({ method: 'POST', url: `/api/widget/${publicId}/conversations` }))
+            .statusCode,
+        );
       }
       expect(statuses).toEqual([201, 201, 201, 201, 429]);
     } finally {
@@ -122,7 +156,10 @@ describe('rate limits', () => {
 async function copyChatbot(from: TestApp, to: TestApp, publicId: string) {
   const { chatbots, workspaces } = await import('../../src/db/schema.js');
   const [chatbot] = await from.database.db.select().from(chatbots).where(eq(chatbots.publicId, publicId));
-  const [workspace] = await from.database.db.select().from(workspaces).where(eq(workspaces.id, chatbot!.workspaceId));
+  const [workspace] = await from.database.db
+    .select()
+    .from(workspaces)
+    .where(eq(workspaces.id, chatbot!.workspaceId));
   await to.database.db.insert(workspaces).values(workspace!).onConflictDoNothing();
   await to.database.db.insert(chatbots).values(chatbot!).onConflictDoNothing();
 }
@@ -161,7 +198,10 @@ describe('a visitor who leaves', () => {
     // The reply row is written once the gateway has seen the abort.
     await expect
       .poll(async () => {
-        const rows = await testApp.database.db.select().from(messages).where(eq(messages.conversationId, visitor.conversationId));
+        const rows = await testApp.database.db
+          .select()
+          .from(messages)
+          .where(eq(messages.conversationId, visitor.conversationId));
         return rows.find((row) => row.role === 'assistant')?.status;
       })
       .toBe('interrupted');
@@ -171,7 +211,11 @@ describe('a visitor who leaves', () => {
 describe('arbitrary input', () => {
   it('never answers 5xx, and answers 4xx in the error shape, for any message body or id', async () => {
     const { publicId } = await createChatbot(testApp);
-    const busy = await startTestApp({ ...providerEnvironment(), WIDGET_MESSAGES_PER_MINUTE: '100000', WIDGET_CONVERSATIONS_PER_MINUTE: '100000' });
+    const busy = await startTestApp({
+      ...providerEnvironment(),
+      WIDGET_MESSAGES_PER_MINUTE: '100000',
+      WIDGET_CONVERSATIONS_PER_MINUTE: '100000',
+    });
     try {
       const bot = await createChatbot(busy);
       const visitor = await startVisitor(busy.app, bot.publicId);
@@ -196,7 +240,10 @@ describe('arbitrary input', () => {
       for (const path of ['config', 'conversations', `conversations/${visitor.conversationId}/messages`]) {
         await fc.assert(
           fc.asyncProperty(fc.string({ maxLength: 100 }), async (id) => {
-            const response = await busy.app.inject({ method: 'GET', url: `/api/widget/${encodeURIComponent(id)}/${path}` });
+            const response = await busy.app.inject({
+              method: 'GET',
+              url: `/api/widget/${encodeURIComponent(id)}/${path}`,
+            });
             expect(response.statusCode).toBeLessThan(500);
           }),
           { numRuns: 50 },

@@ -34,7 +34,11 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function call(url: string, path: string, init: { method?: string; body?: unknown; cookie?: string; token?: string } = {}) {
+async function call(
+  url: string,
+  path: string,
+  init: { method?: string; body?: unknown; cookie?: string; token?: string } = {},
+) {
   const response = await fetch(`${url}${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: {
@@ -51,24 +55,40 @@ describe('two instances on one PostgreSQL', () => {
   it('use the replaced key on the next message, whichever instance answers', async () => {
     const [first, second] = urls;
     const signup = await call(first, '/api/auth/signup', {
-      body: { email: `owner-${Date.now()}@example.com`, password: 'a long enough password', workspaceName: 'Two' },
+      body: {
+        email: `owner-${Date.now()}@example.com`,
+        password: 'a long enough password',
+        workspaceName: 'Two',
+      },
     });
     expect(signup.response.status).toBe(201);
     const cookie = signup.response.headers.get('set-cookie')!.split(';')[0]!;
     const workspaceId = JSON.parse(signup.text).workspace.id;
-    const chatbot = JSON.parse((await call(first, `/api/workspaces/${workspaceId}/chatbots`, { body: { name: 'Bot' }, cookie })).text);
+    const chatbot = JSON.parse(
+      (await call(first, `/api/workspaces/${workspaceId}/chatbots`, { body: { name: 'Bot' }, cookie })).text,
+    );
     const putKey = (apiKey: string) =>
-      call(first, `/api/workspaces/${workspaceId}/llm-keys/openai`, { method: 'PUT', body: { apiKey }, cookie });
+      call(first, `/api/workspaces/${workspaceId}/llm-keys/openai`, {
+        method: 'PUT',
+        body: { apiKey },
+        cookie,
+      });
     const oldKey = 'sk-proj-' + 'o'.repeat(40) + 'OLD1';
     const newKey = 'sk-proj-' + 'n'.repeat(40) + 'NEW1';
     expect((await putKey(oldKey)).response.status).toBe(200);
 
-    const started = JSON.parse((await call(second, `/api/widget/${chatbot.publicId}/conversations`, { body: {} })).text);
+    const started = JSON.parse(
+      (await call(second, `/api/widget/${chatbot.publicId}/conversations`, { body: {} })).text,
+    );
     const send = async (content: string) => {
-      const { text } = await call(second, `/api/widget/${chatbot.publicId}/conversations/${started.conversationId}/messages`, {
-        body: { content },
-        token: started.visitorToken,
-      });
+      const { text } = await call(
+        second,
+        `/api/widget/${chatbot.publicId}/conversations/${started.conversationId}/messages`,
+        {
+          body: { content },
+          token: started.visitorToken,
+        },
+      );
       return parseSse(text).at(-1)?.event;
     };
     expect(await send('Before the change')).toBe('done');

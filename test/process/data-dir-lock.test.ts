@@ -16,6 +16,7 @@ const env = { BESTAI_DATA_DIR: dataDir, BESTAI_SECRET: generateSecret(), PORT: '
 afterEach(killAllProcesses);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+// Embedded database only: PostgreSQL has neither a data folder nor a generated secret.
 describe('the data-folder lock', () => {
   it('refuses a second server on the same folder; SIGTERM stops the first with 0 and frees the folder', async () => {
     const first = startBestAI({ env });
@@ -39,7 +40,7 @@ describe('the data-folder lock', () => {
     await waitUntilRunning(third);
     expect(await third.stop('SIGINT')).toEqual({ code: 0, signal: null });
     expect(existsSync(lockFile)).toBe(false);
-  }, 180_000);
+  }, 300_000);
 
   it('takes over a lock left by a process that died (SIGKILL leaves it behind)', async () => {
     const killed = startBestAI({ env });
@@ -52,7 +53,7 @@ describe('the data-folder lock', () => {
     expect(readFileSync(lockFile, 'utf8')).toBe(String(next.pid));
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     expect(await next.stop()).toEqual({ code: 0, signal: null });
-  }, 180_000);
+  }, 300_000);
 
   it('takes over a stale lock file holding the pid of a process long gone', async () => {
     const gone = spawn(process.execPath, ['-e', '']);
@@ -63,5 +64,5 @@ describe('the data-folder lock', () => {
     await waitUntilRunning(server);
     expect(readFileSync(lockFile, 'utf8')).toBe(String(server.pid));
     expect(await server.stop()).toEqual({ code: 0, signal: null });
-  }, 180_000);
+  }, 300_000);
 });

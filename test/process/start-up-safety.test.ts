@@ -89,7 +89,7 @@ describe('refusals before anything is opened', () => {
       // Nothing was generated or opened for a refused start.
       expect(readdirSync(dataDir)).toEqual([]);
     },
-    60_000,
+    120_000,
   );
 });
 
@@ -189,7 +189,7 @@ describe(`stored keys and the secrets (${isPostgresRun ? 'PostgreSQL' : 'embedde
     expect(await refusalOf(start({ BESTAI_SECRET: secretA }))).toMatch(
       /^BestAI did not start: BESTAI_SECRET cannot open/,
     );
-  }, 240_000);
+  }, 300_000);
 
   // After the runbook above: the keys are under B now.
   it('rotate-secret with a secret that cannot open the stored keys refuses and changes nothing', async () => {

@@ -56,9 +56,13 @@ describe('a provider key never leaves the vault', () => {
       return response;
     };
 
-    expect(record(await owner.client.put(keyUrl, { apiKey: firstKey, model: 'gpt-4o' })).statusCode).toBe(200);
+    expect(record(await owner.client.put(keyUrl, { apiKey: firstKey, model: 'gpt-4o' })).statusCode).toBe(
+      200,
+    );
     record(await owner.client.get(`/api/workspaces/${owner.workspaceId}/llm-keys`));
-    const chatbot = record(await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, { name: 'Canary' })).json();
+    const chatbot = record(
+      await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, { name: 'Canary' }),
+    ).json();
 
     // A chat on the key, then one where the provider rejects it and echoes it back.
     const visitor = await startVisitor(testApp.app, chatbot.publicId);
@@ -75,7 +79,9 @@ describe('a provider key never leaves the vault', () => {
     // The provider's own words are kept for the owner — with the key cut out.
     expect(tested.json().lastError.message).toContain('Incorrect API key provided');
 
-    expect(record(await owner.client.put(keyUrl, { apiKey: secondKey })).json().maskedKey).toBe(`sk-...${secondKey.slice(-4)}`);
+    expect(record(await owner.client.put(keyUrl, { apiKey: secondKey })).json().maskedKey).toBe(
+      `sk-...${secondKey.slice(-4)}`,
+    );
     record(await owner.client.patch(keyUrl, { enabled: false }));
     record(await owner.client.patch(keyUrl, { enabled: true }));
     fake.rejectKey(secondKey);
@@ -83,11 +89,15 @@ describe('a provider key never leaves the vault', () => {
     record(await owner.client.get(`/api/workspaces/${owner.workspaceId}/llm-keys`));
     record(await owner.client.get(`/api/workspaces/${owner.workspaceId}/audit-log`));
     record(await owner.client.get(`/api/workspaces/${owner.workspaceId}/conversations`));
-    record(await owner.client.get(`/api/workspaces/${owner.workspaceId}/conversations/${visitor.conversationId}`));
+    record(
+      await owner.client.get(`/api/workspaces/${owner.workspaceId}/conversations/${visitor.conversationId}`),
+    );
     expect(record(await owner.client.delete(keyUrl)).statusCode).toBe(204);
 
     // The fake did receive the real keys: the test would catch a leak.
-    expect(fake.requests.map((request) => request.apiKey)).toEqual(expect.arrayContaining([firstKey, secondKey]));
+    expect(fake.requests.map((request) => request.apiKey)).toEqual(
+      expect.arrayContaining([firstKey, secondKey]),
+    );
 
     const haystacks: Array<[string, string]> = [
       ['responses', [...responses, ...testApp.responseBodies].join('\n')],
@@ -95,7 +105,8 @@ describe('a provider key never leaves the vault', () => {
     ];
     if (isPostgresRun) {
       const rowsOf = async (query: ReturnType<typeof sql.raw>) =>
-        ((await testApp.database.db.execute(query)) as unknown as { rows: Array<Record<string, unknown>> }).rows;
+        ((await testApp.database.db.execute(query)) as unknown as { rows: Array<Record<string, unknown>> })
+          .rows;
       const tables = await rowsOf(sql.raw(`select tablename from pg_tables where schemaname = 'public'`));
       for (const { tablename } of tables) {
         const rows = await rowsOf(sql.raw(`select t::text as row from "${String(tablename)}" t`));

@@ -39,7 +39,7 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 120_000;
 const entries = {
   main: path.join(packageRoot, 'src', 'main.ts'),
   cli: path.join(packageRoot, 'src', 'cli', 'bestai.ts'),

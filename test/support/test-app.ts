@@ -33,7 +33,10 @@ export async function startTestApp(
     BESTAI_SECRET: generateSecret(),
     ...environment,
   });
-  const keyring = createKeyring({ currentSecret: config.BESTAI_SECRET!, previousSecrets: config.previousSecrets });
+  const keyring = createKeyring({
+    currentSecret: config.BESTAI_SECRET!,
+    previousSecrets: config.previousSecrets,
+  });
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, callback) {
@@ -42,7 +45,11 @@ export async function startTestApp(
     },
   });
   const logger = pino({ level: 'info', redact: redactedLogPaths }, sink);
-  const app = await buildApp({ context: { config, database, keyring }, loggerInstance: logger, redis: options.redis });
+  const app = await buildApp({
+    context: { config, database, keyring },
+    loggerInstance: logger,
+    redis: options.redis,
+  });
   await app.ready();
   return {
     app,
@@ -63,7 +70,12 @@ export class TestClient {
 
   constructor(private readonly testApp: TestApp) {}
 
-  async request(method: InjectOptions['method'], url: string, body?: unknown, headers: Record<string, string> = {}) {
+  async request(
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const response: LightMyRequestResponse = await this.testApp.app.inject({
       method,
       url,
@@ -108,10 +120,15 @@ export async function addMember(
   role: 'admin' | 'viewer' | 'support',
 ) {
   const email = uniqueEmail(role);
-  const invitation = await owner.client.post(`/api/workspaces/${owner.workspaceId}/invitations`, { email, role });
+  const invitation = await owner.client.post(`/api/workspaces/${owner.workspaceId}/invitations`, {
+    email,
+    role,
+  });
   if (invitation.statusCode !== 201) throw new Error(`invite failed: ${invitation.body}`);
   const client = new TestClient(testApp);
-  const accepted = await client.post(`/api/invitations/${invitation.json().token}/accept`, { password: strongPassword });
+  const accepted = await client.post(`/api/invitations/${invitation.json().token}/accept`, {
+    password: strongPassword,
+  });
   if (accepted.statusCode !== 200) throw new Error(`accept failed: ${accepted.body}`);
   return { client, email, userId: accepted.json().user.id as string };
 }

@@ -30,10 +30,19 @@ export interface Visitor {
   headers: Record<string, string>;
 }
 
-export async function startVisitor(app: FastifyInstance, publicId: string, origin?: string): Promise<Visitor> {
+export async function startVisitor(
+  app: FastifyInstance,
+  publicId: string,
+  origin?: string,
+): Promise<Visitor> {
   const headers: Record<string, string> = origin ? { origin } : {};
-  const response = await app.inject({ method: 'POST', url: `/api/widget/${publicId}/conversations`, headers });
-  if (response.statusCode !== 201) throw new Error(`conversation not started: ${response.statusCode} ${response.body}`);
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/widget/${publicId}/conversations`,
+    headers,
+  });
+  if (response.statusCode !== 201)
+    throw new Error(`conversation not started: ${response.statusCode} ${response.body}`);
   return { publicId, ...(response.json() as { conversationId: string; visitorToken: string }), headers };
 }
 
@@ -41,10 +50,16 @@ export async function sendVisitorMessage(app: FastifyInstance, visitor: Visitor,
   const response = await app.inject({
     method: 'POST',
     url: `/api/widget/${visitor.publicId}/conversations/${visitor.conversationId}/messages`,
-    headers: { ...visitor.headers, authorization: `Bearer ${visitor.visitorToken}`, 'content-type': 'application/json' },
+    headers: {
+      ...visitor.headers,
+      authorization: `Bearer ${visitor.visitorToken}`,
+      'content-type': 'application/json',
+    },
     payload: JSON.stringify({ content }),
   });
-  const events = String(response.headers['content-type'] ?? '').startsWith('text/event-stream') ? parseSse(response.body) : [];
+  const events = String(response.headers['content-type'] ?? '').startsWith('text/event-stream')
+    ? parseSse(response.body)
+    : [];
   const text = events
     .filter((event) => event.event === 'delta')
     .map((event) => event.data.text)

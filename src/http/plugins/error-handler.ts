@@ -44,7 +44,9 @@ function fromFastifyError(error: FastifyError): AppError | null {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', { message: 'The request body is too large.' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', { message: 'Send the request body as application/json.' });
+      return new AppError('unsupported_media_type', {
+        message: 'Send the request body as application/json.',
+      });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('invalid_request', { message: 'The request body is not valid JSON.' });

@@ -50,7 +50,10 @@ export const rateLimitsPlugin = fp(async (app: FastifyInstance, options: RateLim
   });
   const loginFailures = options.loginFailuresPerMinute ?? 10;
   app.decorate('limiters', {
-    loginFailuresPerIp: app.createRateLimit({ max: loginFailures * 3, keyGenerator: (request) => `login-ip|${request.ip}` }),
+    loginFailuresPerIp: app.createRateLimit({
+      max: loginFailures * 3,
+      keyGenerator: (request) => `login-ip|${request.ip}`,
+    }),
     loginFailuresPerEmail: app.createRateLimit({
       max: loginFailures,
       keyGenerator: (request) => `login-email|${loginEmailOf(request)}`,

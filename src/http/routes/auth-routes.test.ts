@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecretToken } from '../../accounts/secret-token.js';
 import { sessions } from '../../db/schema.js';
 import { eq } from 'drizzle-orm';
-import { signUpOwner, startTestApp, strongPassword, TestClient, uniqueEmail, type TestApp } from '../../../test/support/test-app.js';
+import {
+  signUpOwner,
+  startTestApp,
+  strongPassword,
+  TestClient,
+  uniqueEmail,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 
 let testApp: TestApp;
 beforeAll(async () => {
@@ -14,7 +21,11 @@ describe('sign-up', () => {
   it('creates a user who owns a new workspace and is signed in', async () => {
     const client = new TestClient(testApp);
     const email = uniqueEmail();
-    const response = await client.post('/api/auth/signup', { email: email.toUpperCase(), password: strongPassword, workspaceName: 'Acme' });
+    const response = await client.post('/api/auth/signup', {
+      email: email.toUpperCase(),
+      password: strongPassword,
+      workspaceName: 'Acme',
+    });
     expect(response.statusCode).toBe(201);
     const body = response.json();
     expect(body.user.email).toBe(email);
@@ -26,7 +37,12 @@ describe('sign-up', () => {
     const me = await client.get('/api/me');
     expect(me.statusCode).toBe(200);
     expect(me.json().workspaces).toEqual([
-      expect.objectContaining({ id: body.workspace.id, name: 'Acme', role: 'owner', permissions: expect.arrayContaining(['llm_keys.write']) }),
+      expect.objectContaining({
+        id: body.workspace.id,
+        name: 'Acme',
+        role: 'owner',
+        permissions: expect.arrayContaining(['llm_keys.write']),
+      }),
     ]);
   });
 
@@ -119,7 +135,10 @@ describe('sign-in', () => {
 
   it('gives the same answer for a wrong password and an unknown email', async () => {
     const { email } = await signUpOwner(testApp);
-    const wrongPassword = await new TestClient(testApp).post('/api/auth/login', { email, password: 'wrong password here' });
+    const wrongPassword = await new TestClient(testApp).post('/api/auth/login', {
+      email,
+      password: 'wrong password here',
+    });
     const unknownEmail = await new TestClient(testApp).post('/api/auth/login', {
       email: uniqueEmail('nobody'),
       password: 'wrong password here',
@@ -133,7 +152,10 @@ describe('sign-in', () => {
     const { email } = await signUpOwner(testApp);
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 12; attempt += 1) {
-      const response = await new TestClient(testApp).post('/api/auth/login', { email, password: `wrong-${attempt}-password` });
+      const response = await new TestClient(testApp).post('/api/auth/login', {
+        email,
+        password: `wrong-${attempt}-password`,
+      });
       statuses.push(response.statusCode);
       if (response.statusCode === 429) {
         expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
@@ -194,7 +216,12 @@ describe('operations', () => {
     const openapi = (await testApp.app.inject({ url: '/api/openapi.json' })).json();
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toEqual(
-      expect.arrayContaining(['/api/auth/signup', '/api/auth/login', '/api/workspaces/{ws}/members', '/api/invitations/{token}/accept']),
+      expect.arrayContaining([
+        '/api/auth/signup',
+        '/api/auth/login',
+        '/api/workspaces/{ws}/members',
+        '/api/invitations/{token}/accept',
+      ]),
     );
   });
 

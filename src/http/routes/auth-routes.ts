@@ -15,7 +15,9 @@ import {
 } from '../plugins/session-auth.js';
 import { emailSchema, passwordSchema, userSchema, workspaceSummarySchema } from './schemas.js';
 
-const workspacesWithPermissions = z.array(workspaceSummarySchema.extend({ permissions: z.array(z.string()) }));
+const workspacesWithPermissions = z.array(
+  workspaceSummarySchema.extend({ permissions: z.array(z.string()) }),
+);
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.context.database;
@@ -89,7 +91,10 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       const workspaces = await listWorkspacesOf(db, user.id);
       return {
         user,
-        workspaces: workspaces.map((workspace) => ({ ...workspace, permissions: permissionsOf(workspace.role) })),
+        workspaces: workspaces.map((workspace) => ({
+          ...workspace,
+          permissions: permissionsOf(workspace.role),
+        })),
       };
     },
   );

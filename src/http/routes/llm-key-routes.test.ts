@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, signUpOwner, startTestApp, TestClient, type TestApp } from '../../../test/support/test-app.js';
+import {
+  addMember,
+  signUpOwner,
+  startTestApp,
+  TestClient,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 
 let testApp: TestApp;
 beforeAll(async () => {
@@ -20,11 +26,19 @@ describe('adding, listing and changing keys', () => {
     const empty = (await owner.client.get(keysUrl(owner.workspaceId))).json();
     expect(empty).toEqual({
       keys: [],
-      defaults: { anthropic: 'claude-haiku-4-5', openai: 'gpt-4o-mini', groq: 'llama-3.1-70b-versatile', deepseek: 'deepseek-chat' },
+      defaults: {
+        anthropic: 'claude-haiku-4-5',
+        openai: 'gpt-4o-mini',
+        groq: 'llama-3.1-70b-versatile',
+        deepseek: 'deepseek-chat',
+      },
       activeProvider: 'platform',
     });
 
-    const saved = await owner.client.put(keysUrl(owner.workspaceId, 'anthropic'), { apiKey: anthropicKey, model: 'claude-sonnet-4-5' });
+    const saved = await owner.client.put(keysUrl(owner.workspaceId, 'anthropic'), {
+      apiKey: anthropicKey,
+      model: 'claude-sonnet-4-5',
+    });
     expect(saved.statusCode).toBe(200);
     expect(saved.json()).toMatchObject({
       provider: 'anthropic',
@@ -41,7 +55,13 @@ describe('adding, listing and changing keys', () => {
     await owner.client.put(keysUrl(owner.workspaceId, 'openai'), { apiKey: openaiKey });
     const listed = (await owner.client.get(keysUrl(owner.workspaceId))).json();
     expect(listed.activeProvider).toBe('anthropic');
-    expect(listed.keys.map((key: { provider: string; maskedKey: string; effectiveModel: string }) => [key.provider, key.maskedKey, key.effectiveModel])).toEqual([
+    expect(
+      listed.keys.map((key: { provider: string; maskedKey: string; effectiveModel: string }) => [
+        key.provider,
+        key.maskedKey,
+        key.effectiveModel,
+      ]),
+    ).toEqual([
       ['anthropic', 'sk-...WXYZ', 'claude-sonnet-4-5'],
       ['openai', 'sk-...abcd', 'gpt-4o-mini'],
     ]);
@@ -51,14 +71,23 @@ describe('adding, listing and changing keys', () => {
     const owner = await signUpOwner(testApp);
     const url = keysUrl(owner.workspaceId, 'openai');
     await owner.client.put(url, { apiKey: openaiKey, model: 'gpt-4o' });
-    expect((await owner.client.patch(url, { enabled: false })).json()).toMatchObject({ enabled: false, status: 'disabled' });
+    expect((await owner.client.patch(url, { enabled: false })).json()).toMatchObject({
+      enabled: false,
+      status: 'disabled',
+    });
     expect((await owner.client.get(keysUrl(owner.workspaceId))).json().activeProvider).toBe('platform');
 
     const replaced = await owner.client.put(url, { apiKey: 'sk-proj-' + 'c'.repeat(30) + 'NEW1' });
     expect(replaced.json()).toMatchObject({ maskedKey: 'sk-...NEW1', model: 'gpt-4o', enabled: false });
 
-    expect((await owner.client.patch(url, { enabled: true })).json()).toMatchObject({ enabled: true, status: 'unused' });
-    expect((await owner.client.patch(url, { model: '' })).json()).toMatchObject({ model: null, effectiveModel: 'gpt-4o-mini' });
+    expect((await owner.client.patch(url, { enabled: true })).json()).toMatchObject({
+      enabled: true,
+      status: 'unused',
+    });
+    expect((await owner.client.patch(url, { model: '' })).json()).toMatchObject({
+      model: null,
+      effectiveModel: 'gpt-4o-mini',
+    });
     expect((await owner.client.patch(url, { model: 'gpt-4.1' })).json()).toMatchObject({ model: 'gpt-4.1' });
 
     expect((await owner.client.delete(url)).statusCode).toBe(204);
@@ -81,7 +110,12 @@ describe('adding, listing and changing keys', () => {
 
     const audit = await owner.client.get(`/api/workspaces/${owner.workspaceId}/audit-log`);
     expect(audit.statusCode).toBe(200);
-    const entries = audit.json().entries as Array<{ action: string; provider: string; maskedKey: string; actor: { email: string } }>;
+    const entries = audit.json().entries as Array<{
+      action: string;
+      provider: string;
+      maskedKey: string;
+      actor: { email: string };
+    }>;
     expect(entries.map((entry) => [entry.action, entry.provider, entry.maskedKey])).toEqual([
       ['llm_key.deleted', 'groq', 'gsk_...G002'],
       ['llm_key.model_changed', 'groq', 'gsk_...G002'],
@@ -96,8 +130,15 @@ describe('adding, listing and changing keys', () => {
 
     const page = (await owner.client.get(`/api/workspaces/${owner.workspaceId}/audit-log?limit=4`)).json();
     expect(page.entries).toHaveLength(4);
-    const rest = (await owner.client.get(`/api/workspaces/${owner.workspaceId}/audit-log?limit=4&cursor=${page.nextCursor}`)).json();
-    expect(rest.entries.map((entry: { action: string }) => entry.action)).toEqual(['llm_key.replaced', 'llm_key.added']);
+    const rest = (
+      await owner.client.get(
+        `/api/workspaces/${owner.workspaceId}/audit-log?limit=4&cursor=${page.nextCursor}`,
+      )
+    ).json();
+    expect(rest.entries.map((entry: { action: string }) => entry.action)).toEqual([
+      'llm_key.replaced',
+      'llm_key.added',
+    ]);
     expect(rest.nextCursor).toBeNull();
   });
 });
@@ -120,10 +161,23 @@ describe('bad input', () => {
 
   it('rejects an unknown provider, a non-string key and a bad model', async () => {
     const owner = await signUpOwner(testApp);
-    expect((await owner.client.put(keysUrl(owner.workspaceId, 'mistral'), { apiKey: openaiKey })).statusCode).toBe(400);
-    expect((await owner.client.put(keysUrl(owner.workspaceId, 'openai'), { apiKey: 12345678 })).statusCode).toBe(400);
-    expect((await owner.client.put(keysUrl(owner.workspaceId, 'openai'), { apiKey: openaiKey, model: 'gpt 4<script>' })).statusCode).toBe(400);
-    expect((await owner.client.patch(keysUrl(owner.workspaceId, 'openai'), { enabled: 'yes' })).statusCode).toBe(400);
+    expect(
+      (await owner.client.put(keysUrl(owner.workspaceId, 'mistral'), { apiKey: openaiKey })).statusCode,
+    ).toBe(400);
+    expect(
+      (await owner.client.put(keysUrl(owner.workspaceId, 'openai'), { apiKey: 12345678 })).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await owner.client.put(keysUrl(owner.workspaceId, 'openai'), {
+          apiKey: openaiKey,
+          model: 'gpt 4<script>',
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (await owner.client.patch(keysUrl(owner.workspaceId, 'openai'), { enabled: 'yes' })).statusCode,
+    ).toBe(400);
   });
 });
 
@@ -152,7 +206,10 @@ describe('who may do what', () => {
         await client.delete(keysUrl(owner.workspaceId, 'anthropic')),
         await client.post(`${keysUrl(owner.workspaceId, 'anthropic')}/test`),
       ];
-      expect({ role, statuses: attempts.map((attempt) => attempt.statusCode) }).toEqual({ role, statuses: [403, 403, 403, 403] });
+      expect({ role, statuses: attempts.map((attempt) => attempt.statusCode) }).toEqual({
+        role,
+        statuses: [403, 403, 403, 403],
+      });
     }
     const audit = (i: Role) => members[i].get(`/api/workspaces/${owner.workspaceId}/audit-log`);
     expect((await audit('owner')).statusCode).toBe(200);
@@ -161,7 +218,9 @@ describe('who may do what', () => {
     expect((await audit('support')).statusCode).toBe(403);
     // Nothing changed.
     const after = (await owner.client.get(keysUrl(owner.workspaceId))).json();
-    expect(after.keys.map((key: { provider: string; enabled: boolean }) => [key.provider, key.enabled])).toEqual([['anthropic', true]]);
+    expect(
+      after.keys.map((key: { provider: string; enabled: boolean }) => [key.provider, key.enabled]),
+    ).toEqual([['anthropic', true]]);
   });
 
   it('answers 404 to another workspace and 401 when signed out', async () => {
@@ -180,6 +239,8 @@ describe('who may do what', () => {
     }
     const anonymous = new TestClient(testApp);
     expect((await anonymous.get(keysUrl(owner.workspaceId))).statusCode).toBe(401);
-    expect((await anonymous.put(keysUrl(owner.workspaceId, 'openai'), { apiKey: openaiKey })).statusCode).toBe(401);
+    expect(
+      (await anonymous.put(keysUrl(owner.workspaceId, 'openai'), { apiKey: openaiKey })).statusCode,
+    ).toBe(401);
   });
 });

@@ -3,7 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { providerIds } from '../../db/schema.js';
 import { providerErrorCodes } from '../../llm/keys/llm-key-view.js';
-import { deleteLlmKey, listLlmKeys, saveLlmKey, testLlmKey, updateLlmKey } from '../../llm/keys/llm-key-service.js';
+import {
+  deleteLlmKey,
+  listLlmKeys,
+  saveLlmKey,
+  testLlmKey,
+  updateLlmKey,
+} from '../../llm/keys/llm-key-service.js';
 import { listDefaultModels } from '../../llm/provider-catalog.js';
 import { checkProviderKey } from '../../llm/provider-clients.js';
 import { auditActorOf, requireWorkspaceAccess } from '../plugins/session-auth.js';
@@ -20,7 +26,9 @@ const modelSchema = z
   .regex(/^[A-Za-z0-9._:/@-]*$/, { message: 'may contain letters, digits and . _ : / @ - only' })
   .nullable();
 
-const lastErrorSchema = z.object({ code: z.enum(providerErrorCodes), message: z.string(), at: isoDate }).nullable();
+const lastErrorSchema = z
+  .object({ code: z.enum(providerErrorCodes), message: z.string(), at: isoDate })
+  .nullable();
 const keySchema = z.object({
   provider: z.enum(providerIds),
   maskedKey: z.string(),
@@ -72,7 +80,11 @@ export const llmKeyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { user, workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'llm_keys.write');
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'llm_keys.write',
+      );
       return saveLlmKey(
         db,
         keyring,
@@ -93,16 +105,32 @@ export const llmKeyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { user, workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'llm_keys.write');
-      return updateLlmKey(db, { workspaceId, provider: request.params.provider, ...request.body }, auditActorOf(request, user));
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'llm_keys.write',
+      );
+      return updateLlmKey(
+        db,
+        { workspaceId, provider: request.params.provider, ...request.body },
+        auditActorOf(request, user),
+      );
     },
   );
 
-  app.delete('/api/workspaces/:ws/llm-keys/:provider', { schema: { tags: ['llm-keys'], params: keyParams } }, async (request, reply) => {
-    const { user, workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'llm_keys.write');
-    await deleteLlmKey(db, { workspaceId, provider: request.params.provider }, auditActorOf(request, user));
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/workspaces/:ws/llm-keys/:provider',
+    { schema: { tags: ['llm-keys'], params: keyParams } },
+    async (request, reply) => {
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'llm_keys.write',
+      );
+      await deleteLlmKey(db, { workspaceId, provider: request.params.provider }, auditActorOf(request, user));
+      return reply.status(204).send();
+    },
+  );
 
   app.post(
     '/api/workspaces/:ws/llm-keys/:provider/test',

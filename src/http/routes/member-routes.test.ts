@@ -32,18 +32,25 @@ describe('invitations', () => {
   it('lets an invited person join with the role, signed in, and shows them in the member list', async () => {
     const owner = await signUpOwner(testApp);
     const email = uniqueEmail('invitee');
-    const invitation = await owner.client.post(`/api/workspaces/${owner.workspaceId}/invitations`, { email, role: 'admin' });
+    const invitation = await owner.client.post(`/api/workspaces/${owner.workspaceId}/invitations`, {
+      email,
+      role: 'admin',
+    });
     expect(invitation.statusCode).toBe(201);
     const body = invitation.json();
     expect(body).toMatchObject({ email, role: 'admin' });
     expect(body.acceptUrl).toBe(`http://bestai.test/invite/${body.token}`);
 
     const invitee = new TestClient(testApp);
-    const accepted = await invitee.post(`/api/invitations/${body.token}/accept`, { password: strongPassword });
+    const accepted = await invitee.post(`/api/invitations/${body.token}/accept`, {
+      password: strongPassword,
+    });
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().workspace).toEqual({ id: owner.workspaceId, role: 'admin' });
     const members = await invitee.get(`/api/workspaces/${owner.workspaceId}/members`);
-    expect(members.json().members.map((member: { email: string; role: Role }) => [member.email, member.role])).toEqual([
+    expect(
+      members.json().members.map((member: { email: string; role: Role }) => [member.email, member.role]),
+    ).toEqual([
       [owner.email, 'owner'],
       [email, 'admin'],
     ]);
@@ -52,10 +59,18 @@ describe('invitations', () => {
   it('refuses a used token, an expired token and an unknown token alike', async () => {
     const owner = await signUpOwner(testApp);
     const create = () =>
-      owner.client.post(`/api/workspaces/${owner.workspaceId}/invitations`, { email: uniqueEmail(), role: 'viewer' });
+      owner.client.post(`/api/workspaces/${owner.workspaceId}/invitations`, {
+        email: uniqueEmail(),
+        role: 'viewer',
+      });
     const used = (await create()).json().token;
-    expect((await new TestClient(testApp).post(`/api/invitations/${used}/accept`, { password: strongPassword })).statusCode).toBe(200);
-    const again = await new TestClient(testApp).post(`/api/invitations/${used}/accept`, { password: strongPassword });
+    expect(
+      (await new TestClient(testApp).post(`/api/invitations/${used}/accept`, { password: strongPassword }))
+        .statusCode,
+    ).toBe(200);
+    const again = await new TestClient(testApp).post(`/api/invitations/${used}/accept`, {
+      password: strongPassword,
+    });
     expect(again.statusCode).toBe(404);
 
     const expired = (await create()).json().token;
@@ -63,9 +78,13 @@ describe('invitations', () => {
       .update(invitations)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(invitations.tokenHash, hashSecretToken(expired)));
-    const late = await new TestClient(testApp).post(`/api/invitations/${expired}/accept`, { password: strongPassword });
+    const late = await new TestClient(testApp).post(`/api/invitations/${expired}/accept`, {
+      password: strongPassword,
+    });
     expect(late.statusCode).toBe(404);
-    const unknown = await new TestClient(testApp).post('/api/invitations/not-a-token/accept', { password: strongPassword });
+    const unknown = await new TestClient(testApp).post('/api/invitations/not-a-token/accept', {
+      password: strongPassword,
+    });
     expect(unknown.json()).toEqual(late.json());
   });
 
@@ -73,11 +92,18 @@ describe('invitations', () => {
     const owner = await signUpOwner(testApp);
     const other = await signUpOwner(testApp, 'Other');
     const token = (
-      await owner.client.post(`/api/workspaces/${owner.workspaceId}/invitations`, { email: other.email, role: 'support' })
+      await owner.client.post(`/api/workspaces/${owner.workspaceId}/invitations`, {
+        email: other.email,
+        role: 'support',
+      })
     ).json().token;
-    const wrong = await new TestClient(testApp).post(`/api/invitations/${token}/accept`, { password: 'not their password' });
+    const wrong = await new TestClient(testApp).post(`/api/invitations/${token}/accept`, {
+      password: 'not their password',
+    });
     expect(wrong.statusCode).toBe(401);
-    const right = await new TestClient(testApp).post(`/api/invitations/${token}/accept`, { password: strongPassword });
+    const right = await new TestClient(testApp).post(`/api/invitations/${token}/accept`, {
+      password: strongPassword,
+    });
     expect(right.statusCode).toBe(200);
     const me = await right.json();
     expect(me.user.id).toBe(other.userId);
@@ -146,11 +172,19 @@ describe('owners', () => {
   it('keep at least one owner: the last owner cannot be demoted or removed', async () => {
     const team = await workspaceWithEveryRole();
     const url = `/api/workspaces/${team.workspaceId}/members`;
-    expect((await team.owner.client.patch(`${url}/${team.owner.userId}`, { role: 'admin' })).statusCode).toBe(409);
+    expect((await team.owner.client.patch(`${url}/${team.owner.userId}`, { role: 'admin' })).statusCode).toBe(
+      409,
+    );
     expect((await team.owner.client.delete(`${url}/${team.owner.userId}`)).statusCode).toBe(409);
-    expect((await team.owner.client.patch(`${url}/${team.admin.userId}`, { role: 'owner' })).statusCode).toBe(200);
-    expect((await team.owner.client.patch(`${url}/${team.owner.userId}`, { role: 'viewer' })).statusCode).toBe(200);
-    const roles = (await team.admin.client.get(url)).json().members.map((member: { role: Role }) => member.role);
+    expect((await team.owner.client.patch(`${url}/${team.admin.userId}`, { role: 'owner' })).statusCode).toBe(
+      200,
+    );
+    expect(
+      (await team.owner.client.patch(`${url}/${team.owner.userId}`, { role: 'viewer' })).statusCode,
+    ).toBe(200);
+    const roles = (await team.admin.client.get(url))
+      .json()
+      .members.map((member: { role: Role }) => member.role);
     expect(roles.filter((role: Role) => role === 'owner')).toHaveLength(1);
   });
 });

@@ -10,7 +10,12 @@ import { auditActorOf, isUuid, requireWorkspaceAccess, setSessionCookie } from '
 import { notFound } from '../../app-error.js';
 import { emailSchema, isoDate, passwordSchema, roleSchema, userSchema, workspaceParams } from './schemas.js';
 
-const memberSchema = z.object({ userId: z.string(), email: z.string(), role: roleSchema, createdAt: isoDate });
+const memberSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  createdAt: isoDate,
+});
 const memberParams = workspaceParams.extend({ userId: z.string().max(64) });
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -19,7 +24,11 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/workspaces/:ws/members',
     {
-      schema: { tags: ['members'], params: workspaceParams, response: { 200: z.object({ members: z.array(memberSchema) }) } },
+      schema: {
+        tags: ['members'],
+        params: workspaceParams,
+        response: { 200: z.object({ members: z.array(memberSchema) }) },
+      },
     },
     async (request) => {
       const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'members.read');
@@ -38,9 +47,18 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { user, workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'members.change_role');
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'members.change_role',
+      );
       if (!isUuid(request.params.userId)) throw notFound('The member');
-      const { before, after } = await changeMemberRole(db, workspaceId, request.params.userId, request.body.role);
+      const { before, after } = await changeMemberRole(
+        db,
+        workspaceId,
+        request.params.userId,
+        request.body.role,
+      );
       if (before.role !== after.role) {
         await recordAuditEntry(db, {
           workspaceId,
@@ -57,7 +75,11 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/workspaces/:ws/members/:userId',
     { schema: { tags: ['members'], params: memberParams } },
     async (request, reply) => {
-      const { user, workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'members.remove');
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'members.remove',
+      );
       if (!isUuid(request.params.userId)) throw notFound('The member');
       const removed = await removeMember(db, workspaceId, request.params.userId);
       await recordAuditEntry(db, {
@@ -78,12 +100,23 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         params: workspaceParams,
         body: z.object({ email: emailSchema, role: z.enum(invitableRoles) }),
         response: {
-          201: z.object({ id: z.string(), email: z.string(), role: z.enum(invitableRoles), token: z.string(), acceptUrl: z.string(), expiresAt: isoDate }),
+          201: z.object({
+            id: z.string(),
+            email: z.string(),
+            role: z.enum(invitableRoles),
+            token: z.string(),
+            acceptUrl: z.string(),
+            expiresAt: isoDate,
+          }),
         },
       },
     },
     async (request, reply) => {
-      const { user, workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'members.invite');
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'members.invite',
+      );
       const invitation = await createInvitation(db, { workspaceId, ...request.body, invitedBy: user.id });
       await recordAuditEntry(db, {
         workspaceId,
@@ -103,11 +136,16 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['members'],
         params: z.object({ token: z.string().max(128) }),
         body: z.object({ password: passwordSchema }),
-        response: { 200: z.object({ user: userSchema, workspace: z.object({ id: z.string(), role: roleSchema }) }) },
+        response: {
+          200: z.object({ user: userSchema, workspace: z.object({ id: z.string(), role: roleSchema }) }),
+        },
       },
     },
     async (request, reply) => {
-      const joined = await acceptInvitation(db, { token: request.params.token, password: request.body.password });
+      const joined = await acceptInvitation(db, {
+        token: request.params.token,
+        password: request.body.password,
+      });
       await recordAuditEntry(db, {
         workspaceId: joined.workspaceId,
         actor: auditActorOf(request, { id: joined.userId, email: joined.email }),
@@ -115,7 +153,10 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         details: { member: joined.email, role: joined.role },
       });
       setSessionCookie(reply, await createSession(db, joined.userId));
-      return { user: { id: joined.userId, email: joined.email }, workspace: { id: joined.workspaceId, role: joined.role } };
+      return {
+        user: { id: joined.userId, email: joined.email },
+        workspace: { id: joined.workspaceId, role: joined.role },
+      };
     },
   );
 };

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES } from '../../accounts/passwords.js';
 import { roles } from '../../workspaces/permissions.js';
 
-export const emailSchema = z.string().trim().max(320).pipe(z.email({ message: 'must be an email address' }));
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(320)
+  .pipe(z.email({ message: 'must be an email address' }));
 
 export const passwordSchema = z
   .string()

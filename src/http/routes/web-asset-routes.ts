@@ -48,21 +48,39 @@ export const webAssetRoutes = fp(async (root: FastifyInstance) => {
     { schema: { hide: true, params: z.object({ publicId: z.string().max(64) }) } },
     async (request, reply) => {
       const chatbot = await findChatbotByPublicId(database.db, request.params.publicId);
-      if (!chatbot) return reply.status(404).type('text/html').send('<!doctype html><title>Not found</title><p>This chatbot does not exist.</p>');
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(renderPreviewPage({ publicUrl: config.publicUrl, publicId: chatbot.publicId, chatbotName: chatbot.name }));
+      if (!chatbot)
+        return reply
+          .status(404)
+          .type('text/html')
+          .send('<!doctype html><title>Not found</title><p>This chatbot does not exist.</p>');
+      return reply.type('text/html; charset=utf-8').send(
+        renderPreviewPage({
+          publicUrl: config.publicUrl,
+          publicId: chatbot.publicId,
+          chatbotName: chatbot.name,
+        }),
+      );
     },
   );
 
   // Always registered, so `reply.sendFile` exists for the widget loader and the admin's page routes.
-  await app.register(fastifyStatic, { root: hasAdmin ? adminDir : publicAssetsDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  await app.register(fastifyStatic, {
+    root: hasAdmin ? adminDir : publicAssetsDir,
+    prefix: '/',
+    wildcard: false,
+    index: ['index.html'],
+  });
 });
 
 /** True for a browser asking for a page of the admin (e.g. /integrations/llm), served by its index.html. */
 export function isAdminPageRequest(method: string, url: string): boolean {
   const pathname = url.split('?')[0]!;
-  return method === 'GET' && !pathname.startsWith('/api/') && path.extname(pathname) === '' && existsSync(path.join(adminDir, 'index.html'));
+  return (
+    method === 'GET' &&
+    !pathname.startsWith('/api/') &&
+    path.extname(pathname) === '' &&
+    existsSync(path.join(adminDir, 'index.html'))
+  );
 }
 
 export const adminIndexDir = adminDir;

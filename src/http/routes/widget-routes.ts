@@ -9,7 +9,11 @@ import { AppError } from '../../app-error.js';
 import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
 import { prepareChatTurn, streamChatTurn, type ChatTurnDependencies } from '../../chat/chat-turn.js';
 import { isOriginAllowed } from '../../chat/origin-match.js';
-import { authenticateVisitor, listVisitorMessages, startConversation } from '../../chat/visitor-conversations.js';
+import {
+  authenticateVisitor,
+  listVisitorMessages,
+  startConversation,
+} from '../../chat/visitor-conversations.js';
 import type { GatewayMetrics } from '../../llm/gateway-metrics.js';
 import { enforceLimit } from '../plugins/rate-limits.js';
 import { isoDate } from './schemas.js';
@@ -36,7 +40,11 @@ function corsHeaders(origin: string | undefined): Record<string, string> {
  * The chatbot of the URL, if the request's Origin may use it. 404 for an unknown chatbot, 403 for an
  * origin not on its list. Widget assets are meant to be embedded elsewhere: cross-origin resource policy.
  */
-async function loadChatbotFor(request: FastifyRequest, reply: FastifyReply, publicId: string): Promise<Chatbot> {
+async function loadChatbotFor(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  publicId: string,
+): Promise<Chatbot> {
   reply.header('cross-origin-resource-policy', 'cross-origin');
   const chatbot = await findChatbotByPublicId(request.server.context.database.db, publicId);
   if (!chatbot) throw new AppError('not_found', { message: 'This chat is not available.' });
@@ -73,17 +81,21 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
   };
 
   // Preflight: answered for allowed origins only; a refused origin gets the error shape and no CORS headers.
-  app.options('/api/widget/:publicId/*', { schema: { hide: true, params: publicIdParams.passthrough() } }, async (request, reply) => {
-    await loadChatbotFor(request, reply, request.params.publicId);
-    return reply
-      .headers({
-        'access-control-allow-methods': 'GET, POST, OPTIONS',
-        'access-control-allow-headers': 'authorization, content-type',
-        'access-control-max-age': '600',
-      })
-      .status(204)
-      .send();
-  });
+  app.options(
+    '/api/widget/:publicId/*',
+    { schema: { hide: true, params: publicIdParams.passthrough() } },
+    async (request, reply) => {
+      await loadChatbotFor(request, reply, request.params.publicId);
+      return reply
+        .headers({
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-max-age': '600',
+        })
+        .status(204)
+        .send();
+    },
+  );
 
   app.get(
     '/api/widget/:publicId/config',
@@ -139,7 +151,13 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
         response: {
           200: z.object({
             messages: z.array(
-              z.object({ id: z.string(), role: z.enum(['user', 'assistant']), content: z.string(), status: z.string(), createdAt: isoDate }),
+              z.object({
+                id: z.string(),
+                role: z.enum(['user', 'assistant']),
+                content: z.string(),
+                status: z.string(),
+                createdAt: isoDate,
+              }),
             ),
           }),
         },
@@ -147,7 +165,10 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
     },
     async (request, reply) => {
       await loadChatbotFor(request, reply, request.params.publicId);
-      const conversation = await authenticateVisitor(db, { ...request.params, visitorToken: bearerToken(request) });
+      const conversation = await authenticateVisitor(db, {
+        ...request.params,
+        visitorToken: bearerToken(request),
+      });
       return { messages: await listVisitorMessages(db, conversation) };
     },
   );
@@ -168,7 +189,10 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
       await enforceLimit(app.limiters.widgetMessages, request, {
         message: 'You are sending messages too quickly; please wait a moment.',
       });
-      const conversation = await authenticateVisitor(db, { ...request.params, visitorToken: bearerToken(request) });
+      const conversation = await authenticateVisitor(db, {
+        ...request.params,
+        visitorToken: bearerToken(request),
+      });
       const turn = await prepareChatTurn(turnDependencies, conversation, request.body.content);
 
       // From here on the answer is a stream: errors become an `error` event, never a JSON body.
@@ -197,7 +221,9 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
         else writeEvent(raw, 'error', { message: outcome.visitorError });
       } catch (error) {
         request.log.error({ err: error }, 'The reply could not be completed');
-        writeEvent(raw, 'error', { message: conversation.errorMessage || 'Sorry, something went wrong. Please try again.' });
+        writeEvent(raw, 'error', {
+          message: conversation.errorMessage || 'Sorry, something went wrong. Please try again.',
+        });
       } finally {
         clearInterval(heartbeat);
         raw.end();

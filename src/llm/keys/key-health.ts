@@ -31,7 +31,8 @@ export function describeProviderFailure(
   if (!providerMessage) return sentence;
   const scrubbed = scrubKeyMaterial(providerMessage, [apiKey]).replace(/\s+/g, ' ').trim();
   if (!scrubbed) return sentence;
-  const clipped = scrubbed.length > MAX_STORED_MESSAGE ? `${scrubbed.slice(0, MAX_STORED_MESSAGE)}…` : scrubbed;
+  const clipped =
+    scrubbed.length > MAX_STORED_MESSAGE ? `${scrubbed.slice(0, MAX_STORED_MESSAGE)}…` : scrubbed;
   return `${sentence} Provider said: ${clipped}`;
 }
 

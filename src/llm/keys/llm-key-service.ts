@@ -63,7 +63,13 @@ export async function saveLlmKey(
     const [existing] = await transaction.select().from(llmKeys).where(byTarget(input)).for('update').limit(1);
     const now = new Date();
     const secretFields = { ciphertext: sealed.ciphertext, secretId: sealed.secretId, maskedKey };
-    const freshState = { lastUsedAt: null, lastVerifiedAt: null, lastErrorCode: null, lastErrorMessage: null, lastErrorAt: null };
+    const freshState = {
+      lastUsedAt: null,
+      lastVerifiedAt: null,
+      lastErrorCode: null,
+      lastErrorMessage: null,
+      lastErrorAt: null,
+    };
     let row;
     if (existing) {
       [row] = await transaction
@@ -74,7 +80,14 @@ export async function saveLlmKey(
     } else {
       [row] = await transaction
         .insert(llmKeys)
-        .values({ workspaceId: input.workspaceId, provider: input.provider, ...secretFields, model: model ?? null, createdAt: now, updatedAt: now })
+        .values({
+          workspaceId: input.workspaceId,
+          provider: input.provider,
+          ...secretFields,
+          model: model ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning();
     }
     await recordAuditEntry(transaction, {
@@ -112,7 +125,12 @@ export async function updateLlmKey(
       .set({ ...changes, updatedAt: new Date() })
       .where(byTarget(input))
       .returning();
-    const audit = { workspaceId: input.workspaceId, actor, provider: input.provider, maskedKey: existing.maskedKey };
+    const audit = {
+      workspaceId: input.workspaceId,
+      actor,
+      provider: input.provider,
+      maskedKey: existing.maskedKey,
+    };
     if (input.enabled !== undefined && input.enabled !== existing.enabled) {
       await recordAuditEntry(transaction, {
         ...audit,
@@ -134,7 +152,10 @@ export async function updateLlmKey(
 /** Removes the row and its ciphertext for good. Messages it served keep their history. */
 export async function deleteLlmKey(db: Database, target: KeyTarget, actor: AuditActor): Promise<void> {
   await db.transaction(async (transaction) => {
-    const [deleted] = await transaction.delete(llmKeys).where(byTarget(target)).returning({ maskedKey: llmKeys.maskedKey });
+    const [deleted] = await transaction
+      .delete(llmKeys)
+      .where(byTarget(target))
+      .returning({ maskedKey: llmKeys.maskedKey });
     if (!deleted) throw keyNotFound(target.provider);
     await recordAuditEntry(transaction, {
       workspaceId: target.workspaceId,

@@ -31,7 +31,9 @@ export interface LlmKeyView {
   updatedAt: Date;
 }
 
-export function statusOf(row: Pick<LlmKeyRow, 'enabled' | 'lastErrorCode' | 'lastUsedAt' | 'lastVerifiedAt'>): KeyStatus {
+export function statusOf(
+  row: Pick<LlmKeyRow, 'enabled' | 'lastErrorCode' | 'lastUsedAt' | 'lastVerifiedAt'>,
+): KeyStatus {
   if (!row.enabled) return 'disabled';
   if (row.lastErrorCode) return 'error';
   return row.lastUsedAt || row.lastVerifiedAt ? 'ok' : 'unused';
@@ -63,7 +65,9 @@ export function toLlmKeyView(row: LlmKeyRow): LlmKeyView {
  * The provider that answers a workspace's next message: Anthropic if its key is enabled, else the first
  * enabled of OpenAI, Groq, DeepSeek; `platform` when none is (contract: "Which provider answers").
  */
-export function chooseActiveRow<Row extends Pick<LlmKeyRow, 'provider' | 'enabled'>>(rows: readonly Row[]): Row | null {
+export function chooseActiveRow<Row extends Pick<LlmKeyRow, 'provider' | 'enabled'>>(
+  rows: readonly Row[],
+): Row | null {
   for (const provider of providerIds) {
     const row = rows.find((candidate) => candidate.provider === provider && candidate.enabled);
     if (row) return row;

@@ -90,7 +90,10 @@ describe('rotateSecret', () => {
     expect(check!.secretId).toBe(onlyA.currentSecretId);
 
     progress.length = 0;
-    const completed = await rotateSecret(database.db, rotating, { batchSize: 2, onBatch: (step) => progress.push(step) });
+    const completed = await rotateSecret(database.db, rotating, {
+      batchSize: 2,
+      onBatch: (step) => progress.push(step),
+    });
     expect(completed).toEqual({ rewrapped: 3, remaining: 0 });
     expect(progress).toEqual([
       { rewrapped: 2, remaining: 1 },
@@ -139,7 +142,10 @@ describe('rotateSecret', () => {
     // Replaced by an instance that already runs with the new secret.
     await saveLlmKey(database.db, rotating, { ...replaced }, actor);
 
-    expect(await rotateSecret(database.db, rotating, { batchSize: 2 })).toEqual({ rewrapped: 1, remaining: 0 });
+    expect(await rotateSecret(database.db, rotating, { batchSize: 2 })).toEqual({
+      rewrapped: 1,
+      remaining: 0,
+    });
     await expectAllOpen(onlyB, stored);
   });
 

@@ -27,7 +27,11 @@ export async function rotateSecret(
   let rewrapped = 0;
   for (let batch = 0; batch < (options.maxBatches ?? Number.POSITIVE_INFINITY); batch += 1) {
     const rows = await db
-      .select({ workspaceId: llmKeys.workspaceId, provider: llmKeys.provider, ciphertext: llmKeys.ciphertext })
+      .select({
+        workspaceId: llmKeys.workspaceId,
+        provider: llmKeys.provider,
+        ciphertext: llmKeys.ciphertext,
+      })
       .from(llmKeys)
       .where(ne(llmKeys.secretId, keyring.currentSecretId))
       .limit(batchSize);
