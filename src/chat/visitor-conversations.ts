@@ -4,7 +4,6 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { createSecretToken, hashSecretToken } from '../accounts/secret-token.js';
-import { AppError } from '../app-error.js';
 import type { Database } from '../db/connect.js';
 import { chatbots, conversations, messages } from '../db/schema.js';
 
@@ -14,6 +13,8 @@ export interface VisitorConversation {
   chatbotId: string;
   systemPrompt: string;
   errorMessage: string | null;
+  /** The chatbot's origin rules, checked by the caller. */
+  allowedOrigins: string[];
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,16 +35,15 @@ export async function startConversation(
 }
 
 /**
- * The conversation a visitor token opens, with what a reply needs of its chatbot — one query.
- * Unknown conversation, wrong chatbot and wrong token all answer the same 404.
+ * The conversation a visitor token opens, with what a reply needs of its chatbot — one query. Null for an
+ * unknown conversation, another chatbot's conversation or a wrong token alike.
  */
-export async function authenticateVisitor(
+export async function findVisitorConversation(
   db: Database,
   input: { publicId: string; conversationId: string; visitorToken: string | undefined },
-): Promise<VisitorConversation> {
-  const denied = new AppError('not_found', { message: 'This conversation was not found; start a new one.' });
+): Promise<VisitorConversation | null> {
   if (!input.visitorToken || input.visitorToken.length > 128 || !uuidPattern.test(input.conversationId))
-    throw denied;
+    return null;
   const [row] = await db
     .select({
       conversationId: conversations.id,
@@ -51,6 +51,7 @@ export async function authenticateVisitor(
       chatbotId: conversations.chatbotId,
       systemPrompt: chatbots.systemPrompt,
       errorMessage: chatbots.errorMessage,
+      allowedOrigins: chatbots.allowedOrigins,
     })
     .from(conversations)
     .innerJoin(chatbots, eq(chatbots.id, conversations.chatbotId))
@@ -62,8 +63,7 @@ export async function authenticateVisitor(
       ),
     )
     .limit(1);
-  if (!row) throw denied;
-  return row;
+  return row ?? null;
 }
 
 export interface VisitorMessage {

@@ -86,6 +86,26 @@ describe('origins', () => {
     expect(refusedPreflight.statusCode).toBe(403);
   });
 
+  it('answers an unknown conversation with a 404 the embedding page can read, so the widget starts anew', async () => {
+    const { publicId } = await createChatbot(testApp, ['https://shop.example.com']);
+    const visitor = await startVisitor(testApp.app, publicId, 'https://shop.example.com');
+    const stale = await sendVisitorMessage(
+      testApp.app,
+      { ...visitor, visitorToken: 'expired-token' },
+      'Hello',
+    );
+    expect(stale.response.statusCode).toBe(404);
+    expect(stale.response.headers['access-control-allow-origin']).toBe('https://shop.example.com');
+    const foreign = await sendVisitorMessage(
+      testApp.app,
+      { ...visitor, headers: { origin: 'https://evil.example' } },
+      'Hello',
+    );
+    expect(foreign.response.statusCode).toBe(403);
+    expect(foreign.response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('allows every origin when the list is empty, and 404s an unknown chatbot', async () => {
     const { publicId } = await createChatbot(testApp);
     expect(

@@ -10,9 +10,10 @@ import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
 import { prepareChatTurn, streamChatTurn, type ChatTurnDependencies } from '../../chat/chat-turn.js';
 import { isOriginAllowed } from '../../chat/origin-match.js';
 import {
-  authenticateVisitor,
+  findVisitorConversation,
   listVisitorMessages,
   startConversation,
+  type VisitorConversation,
 } from '../../chat/visitor-conversations.js';
 import type { GatewayMetrics } from '../../llm/gateway-metrics.js';
 import { enforceLimit } from '../plugins/rate-limits.js';
@@ -37,26 +38,51 @@ function corsHeaders(origin: string | undefined): Record<string, string> {
 }
 
 /**
- * The chatbot of the URL, if the request's Origin may use it. 404 for an unknown chatbot, 403 for an
- * origin not on its list. Widget assets are meant to be embedded elsewhere: cross-origin resource policy.
+ * Admits the request's Origin for a chatbot's list and sets the CORS headers, or refuses it with 403.
+ * No Origin (a script, or a same-origin GET) and BestAI's own origin (the preview page) are always
+ * admitted: the list restricts which other websites may embed the chat.
  */
+function admitOrigin(request: FastifyRequest, reply: FastifyReply, allowedOrigins: string[]): void {
+  // Widget responses are meant to be read by other websites' pages.
+  reply.header('cross-origin-resource-policy', 'cross-origin');
+  const origin = request.headers.origin;
+  const isOwnOrigin = origin === undefined || origin === request.server.context.config.publicOrigin;
+  if (!isOwnOrigin && !isOriginAllowed(allowedOrigins, origin)) {
+    throw new AppError('origin_not_allowed', { message: 'This chat is not available on this website.' });
+  }
+  reply.headers(corsHeaders(origin));
+}
+
+/** The chatbot of the URL with the Origin admitted: 404 for an unknown chatbot, 403 for a refused origin. */
 async function loadChatbotFor(
   request: FastifyRequest,
   reply: FastifyReply,
   publicId: string,
 ): Promise<Chatbot> {
-  reply.header('cross-origin-resource-policy', 'cross-origin');
   const chatbot = await findChatbotByPublicId(request.server.context.database.db, publicId);
   if (!chatbot) throw new AppError('not_found', { message: 'This chat is not available.' });
-  const origin = request.headers.origin;
-  // No Origin (a script, or a same-origin GET) and BestAI's own origin (the preview page) are always allowed:
-  // the list restricts which other websites' pages may embed the chat.
-  const isOwnOrigin = origin === undefined || origin === request.server.context.config.publicOrigin;
-  if (!isOwnOrigin && !isOriginAllowed(chatbot.allowedOrigins, origin)) {
-    throw new AppError('origin_not_allowed', { message: 'This chat is not available on this website.' });
-  }
-  reply.headers(corsHeaders(origin));
+  admitOrigin(request, reply, chatbot.allowedOrigins);
   return chatbot;
+}
+
+/**
+ * The visitor's conversation with the Origin admitted — one query on the usual path. When it is not found,
+ * the chatbot is looked up too, so the 404 (or 403) carries the right CORS headers and the widget can read
+ * it and start a new conversation.
+ */
+async function admitVisitor(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  params: { publicId: string; conversationId: string },
+): Promise<VisitorConversation> {
+  const { db } = request.server.context.database;
+  const conversation = await findVisitorConversation(db, { ...params, visitorToken: bearerToken(request) });
+  if (!conversation) {
+    await loadChatbotFor(request, reply, params.publicId);
+    throw new AppError('not_found', { message: 'This conversation was not found; start a new one.' });
+  }
+  admitOrigin(request, reply, conversation.allowedOrigins);
+  return conversation;
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {
@@ -164,11 +190,7 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
       },
     },
     async (request, reply) => {
-      await loadChatbotFor(request, reply, request.params.publicId);
-      const conversation = await authenticateVisitor(db, {
-        ...request.params,
-        visitorToken: bearerToken(request),
-      });
+      const conversation = await admitVisitor(request, reply, request.params);
       return { messages: await listVisitorMessages(db, conversation) };
     },
   );
@@ -185,13 +207,9 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
       },
     },
     async (request, reply) => {
-      await loadChatbotFor(request, reply, request.params.publicId);
+      const conversation = await admitVisitor(request, reply, request.params);
       await enforceLimit(app.limiters.widgetMessages, request, {
         message: 'You are sending messages too quickly; please wait a moment.',
-      });
-      const conversation = await authenticateVisitor(db, {
-        ...request.params,
-        visitorToken: bearerToken(request),
       });
       const turn = await prepareChatTurn(turnDependencies, conversation, request.body.content);
 
