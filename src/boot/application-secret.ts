@@ -4,9 +4,10 @@
  * With DATABASE_URL and no secret, BestAI refuses to start: a generated secret on one machine could not
  * open keys saved by another instance.
  */
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
+import { createFileExclusively } from '../files/create-file-exclusively.js';
 import { createKeyring, generateSecret, VaultError, type Keyring } from '../vault/index.js';
 import { BootError } from './boot-error.js';
 
@@ -30,7 +31,7 @@ export function loadKeyring(config: Readonly<Config>): LoadedKeyring {
     secretFile = path.resolve(config.BESTAI_DATA_DIR, 'secret.key');
     if (!existsSync(secretFile)) {
       mkdirSync(config.BESTAI_DATA_DIR, { recursive: true, mode: 0o700 });
-      wasGenerated = writeSecretFileOnce(secretFile, generateSecret());
+      wasGenerated = createFileExclusively(secretFile, `${generateSecret()}\n`);
     }
     currentSecret = readFileSync(secretFile, 'utf8').trim();
     chmodSync(secretFile, 0o600);
@@ -50,34 +51,5 @@ export function loadKeyring(config: Readonly<Config>): LoadedKeyring {
       );
     }
     throw new BootError(error.message);
-  }
-}
-
-/**
- * Creates the secret file with its whole content at once: written to a private temporary file, then
- * hard-linked into place, which fails if the file exists. A crash never leaves an empty secret.key, and of
- * two processes starting together exactly one secret wins. Returns false when another process won.
- */
-function writeSecretFileOnce(secretFile: string, secret: string): boolean {
-  const content = `${secret}\n`;
-  const temporaryFile = `${secretFile}.${process.pid}.tmp`;
-  writeFileSync(temporaryFile, content, { mode: 0o600 });
-  try {
-    linkSync(temporaryFile, secretFile);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-  } finally {
-    unlinkSync(temporaryFile);
-  }
-  // A file system without hard links: create-exclusive is the next best thing.
-  try {
-    writeFileSync(secretFile, content, { mode: 0o600, flag: 'wx' });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
   }
 }

@@ -10,10 +10,14 @@ import type { ChatMessage } from '../llm/providers/provider-types.js';
 export const HISTORY_MAX_MESSAGES = 20;
 export const HISTORY_MAX_CHARACTERS = 16_000;
 
-/** Previous messages of the conversation (not including the new one), newest last. */
+/**
+ * Previous messages of the conversation, newest last. The new visitor message is stored concurrently,
+ * so it is excluded by id: whether this read sees it or not, it is appended exactly once.
+ */
 export async function loadRecentHistory(
   db: Database,
   conversation: { conversationId: string; workspaceId: string },
+  options: { excludingMessageId: string },
 ): Promise<ChatMessage[]> {
   const rows = await db
     .select({ role: messages.role, content: messages.content })
@@ -23,6 +27,7 @@ export async function loadRecentHistory(
         eq(messages.conversationId, conversation.conversationId),
         eq(messages.workspaceId, conversation.workspaceId),
         ne(messages.status, 'failed'),
+        ne(messages.id, options.excludingMessageId),
       ),
     )
     .orderBy(desc(messages.createdAt))

@@ -18,6 +18,7 @@ import { streamWithRetry } from '../llm/providers/retry-policy.js';
 import { resolveProvider, type ResolvedProvider } from '../llm/resolve.js';
 import type { Keyring } from '../vault/index.js';
 import { boundHistory, loadRecentHistory } from './chat-history.js';
+import { storeVisitorMessage } from './visitor-message-store.js';
 import type { VisitorConversation } from './visitor-conversations.js';
 
 export const DEFAULT_VISITOR_ERROR =
@@ -55,24 +56,27 @@ export async function prepareChatTurn(
 ): Promise<PreparedTurn> {
   const receivedAt = performance.now();
   const createdAt = new Date();
-  const [, previous, target] = await Promise.all([
-    deps.db.insert(messages).values({
-      id: crypto.randomUUID(),
+  const messageId = crypto.randomUUID();
+  const [isStored, previous, target] = await Promise.all([
+    storeVisitorMessage(deps.db, {
+      id: messageId,
       conversationId: conversation.conversationId,
       workspaceId: conversation.workspaceId,
-      role: 'user',
       content,
-      status: 'complete',
       createdAt,
     }),
-    loadRecentHistory(deps.db, conversation),
+    loadRecentHistory(deps.db, conversation, { excludingMessageId: messageId }),
     resolveProvider(deps.db, deps.keyring, deps.config, conversation.workspaceId).catch(
-      (failure: unknown) => ({ failure }),
+      (failure: unknown) => ({
+        failure,
+      }),
     ),
   ]);
+  // A retry was not stored again: its question already ends the history.
+  const earlier = !isStored && previous.at(-1)?.content === content ? previous.slice(0, -1) : previous;
   return {
     conversation,
-    history: boundHistory(previous, { role: 'user', content }),
+    history: boundHistory(earlier, { role: 'user', content }),
     receivedAt,
     replyCreatedAt: new Date(createdAt.getTime() + 1),
     target,

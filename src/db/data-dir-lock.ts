@@ -2,8 +2,9 @@
  * An exclusive lock on the embedded data folder. PGlite does not lock its folder, and two processes
  * writing one PGlite folder corrupt it, so the second process must refuse to start.
  */
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { createFileExclusively } from '../files/create-file-exclusively.js';
 
 export interface DataDirLock {
   readonly path: string;
@@ -32,34 +33,6 @@ function readHolder(lockPath: string): number | undefined {
     return Number.isInteger(holder) && holder > 0 ? holder : undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/**
- * Creates the lock file with the pid already in it: written to a private file, then hard-linked into place,
- * which fails if a lock exists. A plain create-then-write leaves an empty file for a moment, which another
- * starting process would take for a stale lock.
- */
-function createLockFile(lockPath: string): boolean {
-  const temporaryPath = `${lockPath}.${process.pid}.tmp`;
-  writeFileSync(temporaryPath, String(process.pid), { mode: 0o600 });
-  try {
-    linkSync(temporaryPath, lockPath);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-  } finally {
-    unlinkSync(temporaryPath);
-  }
-  // A file system without hard links: create-exclusive, then write.
-  try {
-    writeFileSync(lockPath, String(process.pid), { mode: 0o600, flag: 'wx' });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
 }
@@ -94,7 +67,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
     throw new DataDirLockedError(`This BestAI process already uses the data folder ${folder}.`);
   }
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    if (createLockFile(lockPath)) {
+    if (createFileExclusively(lockPath, String(process.pid))) {
       heldLockPaths.add(lockPath);
       let isReleased = false;
       return {

@@ -205,6 +205,29 @@ describe('failures', () => {
     ).toBe('ok');
   });
 
+  it('stores a retried question once, and sends it to the provider once', async () => {
+    const workspace = await workspaceWithChatbot();
+    await workspace.addKey('openai');
+    fake.failNext('openai', { status: 401 });
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    expect((await sendVisitorMessage(testApp.app, visitor, 'Are you there?')).final?.event).toBe('error');
+    expect((await sendVisitorMessage(testApp.app, visitor, 'Are you there?')).final?.event).toBe('done');
+    const retried = fake.requests.at(-1)!.body as { messages: Array<{ role: string; content: string }> };
+    expect(retried.messages).toEqual([{ role: 'user', content: 'Are you there?' }]);
+    const stored = await testApp.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, visitor.conversationId));
+    expect(stored.filter((message) => message.role === 'user')).toHaveLength(1);
+    // Asking the same again after a good answer is a new question, stored again.
+    await sendVisitorMessage(testApp.app, visitor, 'Are you there?');
+    const after = await testApp.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, visitor.conversationId));
+    expect(after.filter((message) => message.role === 'user')).toHaveLength(2);
+  });
+
   it('keeps the partial text as interrupted when the provider drops the connection mid-stream', async () => {
     const workspace = await workspaceWithChatbot();
     await workspace.addKey('anthropic');

@@ -60,7 +60,12 @@ async function loadChatbotFor(
   publicId: string,
 ): Promise<Chatbot> {
   const chatbot = await findChatbotByPublicId(request.server.context.database.db, publicId);
-  if (!chatbot) throw new AppError('not_found', { message: 'This chat is not available.' });
+  if (!chatbot) {
+    // Readable by the embedding page, so the widget can tell "no such chat" from a network failure.
+    // Nothing is revealed: the public id is in the page's own embed snippet.
+    reply.headers(corsHeaders(request.headers.origin));
+    throw new AppError('not_found', { message: 'This chat is not available.' });
+  }
   admitOrigin(request, reply, chatbot.allowedOrigins);
   return chatbot;
 }
