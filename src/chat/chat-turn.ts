@@ -179,7 +179,7 @@ async function updateKeyHealth(
   const key = { workspaceId, provider: target.provider };
   if (isSuccess) await recordKeySuccess(deps.db, key);
   else if (providerError) {
-    const message = describeProviderFailure(providerError.code, providerError.providerMessage, target.apiKey);
+    const message = describeProviderFailure(providerError, target.apiKey);
     await recordKeyFailure(deps.db, key, { code: providerError.code, message });
   }
 }

@@ -22,6 +22,7 @@ export function renderPreviewPage({ publicUrl, publicId, chatbotName }: PreviewP
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%235b5bd6'/%3E%3C/svg%3E">
 <title>Preview: ${name} · BestAI</title>
 </head>
 <body>

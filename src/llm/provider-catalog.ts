@@ -4,15 +4,13 @@
  */
 import type { Config } from '../config.js';
 import { providerIds, type ProviderId } from '../db/schema.js';
+import { providerDefaults } from './providers/provider-registry.js';
 
 export { providerIds, type ProviderId };
 
-const defaultModels: Record<ProviderId, string> = {
-  anthropic: 'claude-haiku-4-5',
-  openai: 'gpt-4o-mini',
-  groq: 'llama-3.1-70b-versatile',
-  deepseek: 'deepseek-chat',
-};
+const defaultModels = Object.fromEntries(
+  providerIds.map((provider) => [provider, providerDefaults[provider].model]),
+) as Record<ProviderId, string>;
 
 export const providerDisplayNames: Record<ProviderId, string> = {
   anthropic: 'Anthropic',

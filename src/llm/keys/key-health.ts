@@ -6,34 +6,26 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/connect.js';
 import { llmKeys, type ProviderId } from '../../db/schema.js';
 import { scrubKeyMaterial } from '../../vault/index.js';
-import type { ProviderErrorCode } from './llm-key-view.js';
+import type { ProviderError, ProviderErrorCode } from '../providers/provider-error.js';
 
 /** How stale `lastUsedAt` may get: written at most this often per key, not on every message. */
 export const LAST_USED_WRITE_INTERVAL_MS = 5_000;
 const MAX_STORED_MESSAGE = 300;
 
-const sentences: Record<ProviderErrorCode, string> = {
-  invalid_key: 'The provider rejected the API key.',
-  quota_exceeded: 'The provider account has run out of credit or quota.',
-  rate_limited: 'The provider is rate limiting this key.',
-  provider_unavailable: 'The provider did not answer or is unavailable.',
-  model_not_found: 'The provider does not know this model, or the key may not use it.',
-  unknown: 'The provider refused the request.',
-};
-
-/** Our sentence for a provider failure, followed by the provider's own words with any key removed. */
+/**
+ * What the admin sees of a provider failure: our sentence, then the provider's own words with any key
+ * material removed (some providers echo the key in their error bodies).
+ */
 export function describeProviderFailure(
-  code: ProviderErrorCode,
-  providerMessage: string | undefined,
+  failure: Pick<ProviderError, 'message' | 'providerMessage'>,
   apiKey: string,
 ): string {
-  const sentence = sentences[code];
-  if (!providerMessage) return sentence;
-  const scrubbed = scrubKeyMaterial(providerMessage, [apiKey]).replace(/\s+/g, ' ').trim();
-  if (!scrubbed) return sentence;
+  if (!failure.providerMessage) return failure.message;
+  const scrubbed = scrubKeyMaterial(failure.providerMessage, [apiKey]).replace(/\s+/g, ' ').trim();
+  if (!scrubbed) return failure.message;
   const clipped =
     scrubbed.length > MAX_STORED_MESSAGE ? `${scrubbed.slice(0, MAX_STORED_MESSAGE)}…` : scrubbed;
-  return `${sentence} Provider said: ${clipped}`;
+  return `${failure.message} Provider said: ${clipped}`;
 }
 
 export async function recordKeyFailure(

@@ -11,13 +11,8 @@ import { llmKeys, type ProviderId } from '../../db/schema.js';
 import { maskProviderKey, openProviderKey, sealProviderKey, type Keyring } from '../../vault/index.js';
 import { providerDisplayNames } from '../provider-catalog.js';
 import { describeProviderFailure, recordKeyFailure, recordKeyVerified } from './key-health.js';
-import {
-  chooseActiveRow,
-  providerErrorCodes,
-  toLlmKeyView,
-  type LlmKeyView,
-  type ProviderErrorCode,
-} from './llm-key-view.js';
+import { isProviderError, ProviderError } from '../providers/provider-error.js';
+import { chooseActiveRow, toLlmKeyView, type LlmKeyView } from './llm-key-view.js';
 
 export interface KeyTarget {
   workspaceId: string;
@@ -178,14 +173,9 @@ export async function openStoredKey(db: Database, keyring: Keyring, target: KeyT
   return openProviderKey(keyring, row.ciphertext, target);
 }
 
-export interface KeyCheckFailure {
-  code: ProviderErrorCode;
-  providerMessage?: string;
-}
-
 /**
  * A live check of the stored key against the provider. `checkKey` resolves when the provider accepts
- * the key and rejects with a `KeyCheckFailure`-shaped error otherwise.
+ * the key and rejects with a `ProviderError` otherwise.
  */
 export async function testLlmKey(
   db: Database,
@@ -199,11 +189,12 @@ export async function testLlmKey(
     await recordKeyVerified(db, target);
     return { ok: true, lastError: null };
   } catch (error) {
-    const failure = error as Partial<KeyCheckFailure>;
-    const code = providerErrorCodes.find((known) => known === failure.code) ?? 'unknown';
-    const message = describeProviderFailure(code, failure.providerMessage, apiKey);
+    const failure = isProviderError(error)
+      ? error
+      : new ProviderError({ provider: target.provider, code: 'unknown', cause: error });
+    const message = describeProviderFailure(failure, apiKey);
     const at = new Date();
-    await recordKeyFailure(db, target, { code, message }, at);
-    return { ok: false, lastError: { code, message, at } };
+    await recordKeyFailure(db, target, { code: failure.code, message }, at);
+    return { ok: false, lastError: { code: failure.code, message, at } };
   }
 }

@@ -5,18 +5,11 @@
 import type { llmKeys, ProviderId } from '../../db/schema.js';
 import { providerIds } from '../../db/schema.js';
 import { defaultModelOf } from '../provider-catalog.js';
+import type { ProviderErrorCode } from '../providers/provider-error.js';
 
 export type LlmKeyRow = typeof llmKeys.$inferSelect;
 export type KeyStatus = 'ok' | 'unused' | 'error' | 'disabled';
-export const providerErrorCodes = [
-  'invalid_key',
-  'quota_exceeded',
-  'rate_limited',
-  'provider_unavailable',
-  'model_not_found',
-  'unknown',
-] as const;
-export type ProviderErrorCode = (typeof providerErrorCodes)[number];
+export { providerErrorCodes, type ProviderErrorCode } from '../providers/provider-error.js';
 
 export interface LlmKeyView {
   provider: ProviderId;
