@@ -1,0 +1,182 @@
+/** The shapes of the BestAI admin API, as fixed by the public contract (shared/CONTRACT.md). */
+
+export type Role = 'owner' | 'admin' | 'viewer' | 'support';
+export type InvitableRole = Exclude<Role, 'owner'>;
+export type ProviderId = 'anthropic' | 'openai' | 'groq' | 'deepseek';
+export type KeyStatus = 'ok' | 'unused' | 'error' | 'disabled';
+
+export interface User {
+  id: string;
+  email: string;
+}
+
+export interface WorkspaceMembership {
+  id: string;
+  name: string;
+  role: Role;
+  /** What this role may do in the workspace (`/api/me` only; the sign-in answer leaves it out). */
+  permissions?: string[];
+}
+
+export interface Me {
+  user: User;
+  workspaces: WorkspaceMembership[];
+}
+
+export interface ProviderError {
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface LlmKey {
+  provider: ProviderId;
+  maskedKey: string;
+  model: string | null;
+  effectiveModel: string;
+  enabled: boolean;
+  status: KeyStatus;
+  lastUsedAt: string | null;
+  lastError: ProviderError | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LlmKeyList {
+  keys: LlmKey[];
+  defaults: Record<ProviderId, string>;
+  activeProvider: ProviderId | 'platform';
+}
+
+export interface KeyTestResult {
+  ok: boolean;
+  lastError: ProviderError | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: { id: string | null; email: string | null };
+  action: string;
+  provider: string | null;
+  maskedKey: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  /** What changed, for non-key actions: e.g. `{member, role}` or `{role: {before, after}}`. */
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}
+
+export type WidgetPosition = 'left' | 'right';
+
+/** A chatbot's settings. `title`, `greeting` and `errorMessage` are null when not set. */
+export interface ChatbotSettings {
+  name: string;
+  systemPrompt: string;
+  allowedOrigins: string[];
+  title: string | null;
+  greeting: string | null;
+  color: string;
+  position: WidgetPosition;
+  errorMessage: string | null;
+}
+
+export interface Chatbot extends ChatbotSettings {
+  id: string;
+  publicId: string;
+  embedSnippet: string;
+  /** The server's `/preview/:publicId` page, as an absolute URL. */
+  previewUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  chatbotId: string;
+  chatbotName: string;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+  preview: string | null;
+}
+
+export interface ConversationPage {
+  conversations: ConversationSummary[];
+  nextCursor: string | null;
+}
+
+export interface ConversationMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: string;
+  provider: string | null;
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  timeToFirstTokenMs: number | null;
+  durationMs: number | null;
+  createdAt: string;
+}
+
+export interface Conversation {
+  id: string;
+  chatbotId: string;
+  chatbotName: string;
+  createdAt: string;
+  messages: ConversationMessage[];
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: InvitableRole;
+  token: string;
+  acceptUrl: string;
+  expiresAt: string;
+}
+
+export type KeySource = 'workspace' | 'platform';
+
+interface TokenCounts {
+  inputTokens: number;
+  outputTokens: number;
+  /** Assistant messages counted. */
+  messages: number;
+}
+
+export interface UsageDay extends TokenCounts {
+  day: string;
+  provider: string;
+  keySource: KeySource;
+  maskedKey: string | null;
+}
+
+export interface Usage {
+  /** The period, UTC days, both included. */
+  from: string;
+  to: string;
+  days: UsageDay[];
+  totals: {
+    byProvider: Array<TokenCounts & { provider: string }>;
+    byKey: Array<TokenCounts & { provider: string; maskedKey: string | null; keySource: KeySource }>;
+  };
+}
+
+/** One entry of a 400 answer's `details`: which field, and what is wrong with it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}

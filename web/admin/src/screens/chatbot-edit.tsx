@@ -1,0 +1,414 @@
+/** One chatbot: create or edit its settings; see and copy its embed snippet; open its preview. */
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, apiRequest, workspacePath } from '../api-client';
+import type { Chatbot, ChatbotSettings } from '../api-types';
+import { ConfirmDialog } from '../components/dialog';
+import { ArrowLeftIcon, ExternalIcon } from '../components/icons';
+import { CopyButton, ErrorState, errorMessage, LoadingState, Notice, PageHeader } from '../components/ui';
+import { can } from '../permissions';
+import { Link, navigate, useDocumentTitle } from '../router';
+import { useSession } from '../session';
+import { fetchChatbot, workspaceKeys } from '../workspace-queries';
+
+/** The form's values: every text field as a string (empty for "not set"), origins one per line. */
+type FormValues = Omit<ChatbotSettings, 'allowedOrigins' | 'title' | 'greeting' | 'errorMessage'> & {
+  allowedOrigins: string;
+  title: string;
+  greeting: string;
+  errorMessage: string;
+};
+
+/** The form's words for the fields the server may name in an error's `details`. */
+const fieldLabels: Record<string, string> = {
+  name: 'Name',
+  systemPrompt: 'System prompt',
+  allowedOrigins: 'Allowed origins',
+  title: 'Title',
+  greeting: 'Greeting',
+  color: 'Colour',
+  position: 'Position',
+  errorMessage: 'Error message',
+};
+
+const newChatbot: ChatbotSettings = {
+  name: '',
+  systemPrompt: '',
+  allowedOrigins: [],
+  title: 'Chat with us',
+  greeting: 'Hi! How can I help you today?',
+  color: '#5b5bd6',
+  position: 'right',
+  errorMessage: 'Sorry, something went wrong. Please try again in a moment.',
+};
+
+export function ChatbotEditScreen({ chatbotId }: { chatbotId: string | null }) {
+  const { workspace } = useSession();
+  const chatbotQuery = useQuery({
+    queryKey: [...workspaceKeys.chatbots(workspace.id), chatbotId],
+    queryFn: () => fetchChatbot(workspace.id, chatbotId!),
+    enabled: chatbotId !== null,
+  });
+  useDocumentTitle(chatbotId === null ? 'New chatbot' : (chatbotQuery.data?.name ?? 'Chatbot'));
+
+  const back = (
+    <Link to="/chatbots" className="back-link">
+      <ArrowLeftIcon />
+      Chatbots
+    </Link>
+  );
+  if (chatbotId === null) return <ChatbotForm chatbot={null} back={back} />;
+  if (chatbotQuery.isPending) return <LoadingState label="Loading the chatbot…" />;
+  if (chatbotQuery.isError) {
+    return (
+      <>
+        <PageHeader eyebrow={back} title="Chatbot" />
+        <ErrorState error={chatbotQuery.error} onRetry={() => chatbotQuery.refetch()} />
+      </>
+    );
+  }
+  return <ChatbotForm key={chatbotQuery.data.id} chatbot={chatbotQuery.data} back={back} />;
+}
+
+function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNode }) {
+  const { workspace, role } = useSession();
+  const queryClient = useQueryClient();
+  const canWrite = can(role, 'chatbots.write');
+  const initial = chatbot ?? newChatbot;
+  const [values, setValues] = useState<FormValues>({
+    name: initial.name,
+    systemPrompt: initial.systemPrompt,
+    allowedOrigins: initial.allowedOrigins.join('\n'),
+    title: initial.title ?? '',
+    greeting: initial.greeting ?? '',
+    color: initial.color,
+    position: initial.position,
+    errorMessage: initial.errorMessage ?? '',
+  });
+  const [savedNotice, setSavedNotice] = useState<string | null>(null);
+  const [isDeleting, setDeleting] = useState(false);
+  const ids = {
+    name: useId(),
+    prompt: useId(),
+    origins: useId(),
+    originsHint: useId(),
+    title: useId(),
+    greeting: useId(),
+    color: useId(),
+    errorMessage: useId(),
+    snippet: useId(),
+  };
+
+  function update<K extends keyof FormValues>(field: K, value: FormValues[K]) {
+    setValues((previous) => ({ ...previous, [field]: value }));
+  }
+
+  const origins = values.allowedOrigins
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const badOrigin = origins.find((origin) => !/^https?:\/\/[^/\s]+$/i.test(origin.replace(/\/$/, '')));
+
+  const save = useMutation({
+    mutationFn: () => {
+      // An empty title, greeting or error message means "not set": the widget then uses its own words.
+      const body: ChatbotSettings = {
+        ...values,
+        name: values.name.trim(),
+        allowedOrigins: origins,
+        title: values.title.trim() || null,
+        greeting: values.greeting.trim() || null,
+        errorMessage: values.errorMessage.trim() || null,
+      };
+      return chatbot
+        ? apiRequest<Chatbot>(workspacePath(workspace.id, `chatbots/${encodeURIComponent(chatbot.id)}`), {
+            method: 'PATCH',
+            body,
+          })
+        : apiRequest<Chatbot>(workspacePath(workspace.id, 'chatbots'), { method: 'POST', body });
+    },
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: workspaceKeys.chatbots(workspace.id) });
+      void queryClient.invalidateQueries({ queryKey: workspaceKeys.auditLog(workspace.id) });
+      if (!chatbot) navigate(`/chatbots/${encodeURIComponent(saved.id)}`, { replace: true });
+      else setSavedNotice('Changes saved. The widget picks them up on its next load.');
+    },
+  });
+
+  const remove = useMutation({
+    mutationFn: () =>
+      apiRequest<void>(workspacePath(workspace.id, `chatbots/${encodeURIComponent(chatbot!.id)}`), {
+        method: 'DELETE',
+      }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: workspaceKeys.chatbots(workspace.id) });
+      navigate('/chatbots', { replace: true });
+    },
+  });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setSavedNotice(null);
+    if (badOrigin) return;
+    save.mutate();
+  }
+
+  const fieldErrors = save.error instanceof ApiError ? save.error.fields : [];
+  const fieldProblems = save.error instanceof ApiError ? save.error.details : [];
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={back}
+        title={chatbot ? chatbot.name : 'New chatbot'}
+        description={
+          chatbot
+            ? canWrite
+              ? 'Change how this chatbot answers and looks.'
+              : 'Only owners and admins can change chatbots.'
+            : 'Give it a name and instructions; you can change everything later.'
+        }
+        actions={
+          chatbot ? (
+            <a
+              className="button"
+              href={`/preview/${encodeURIComponent(chatbot.publicId)}`}
+              target="_blank"
+              rel="noopener"
+            >
+              Preview
+              <ExternalIcon />
+            </a>
+          ) : null
+        }
+      />
+      {savedNotice ? (
+        <Notice tone="success" onDismiss={() => setSavedNotice(null)}>
+          {savedNotice}
+        </Notice>
+      ) : null}
+      <div className="split">
+        <form className="form card card--padded" onSubmit={submit}>
+          <fieldset className="form-section" disabled={!canWrite || save.isPending}>
+            <legend className="form-section__title">Answers</legend>
+            <div className="field">
+              <label htmlFor={ids.name}>Name</label>
+              <input
+                id={ids.name}
+                className="input"
+                required
+                maxLength={100}
+                placeholder="Support assistant"
+                value={values.name}
+                aria-invalid={fieldErrors.includes('name')}
+                onChange={(event) => update('name', event.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.prompt}>System prompt</label>
+              <textarea
+                id={ids.prompt}
+                className="textarea"
+                rows={6}
+                placeholder="You are the friendly assistant of Acme. Answer questions about our products and opening hours."
+                value={values.systemPrompt}
+                onChange={(event) => update('systemPrompt', event.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.origins}>Allowed origins</label>
+              <textarea
+                id={ids.origins}
+                className="textarea input--mono"
+                rows={3}
+                placeholder="https://www.example.com"
+                aria-describedby={ids.originsHint}
+                aria-invalid={Boolean(badOrigin) || fieldErrors.includes('allowedOrigins')}
+                value={values.allowedOrigins}
+                onChange={(event) => update('allowedOrigins', event.target.value)}
+              />
+              <p id={ids.originsHint} className={`field__hint${badOrigin ? ' field__hint--error' : ''}`}>
+                {badOrigin
+                  ? `“${badOrigin}” is not an origin. Write it like https://www.example.com, without a path.`
+                  : 'One per line. The widget only works on these sites; leave empty to allow any site.'}
+              </p>
+            </div>
+          </fieldset>
+          <hr className="divider" />
+          <fieldset className="form-section" disabled={!canWrite || save.isPending}>
+            <legend className="form-section__title">Look</legend>
+            <div className="field-row">
+              <div className="field">
+                <label htmlFor={ids.title}>Title</label>
+                <input
+                  id={ids.title}
+                  className="input"
+                  maxLength={80}
+                  value={values.title}
+                  onChange={(event) => update('title', event.target.value)}
+                />
+              </div>
+              <div className="field field--narrow">
+                <label htmlFor={ids.color}>Colour</label>
+                <div className="color-input">
+                  <input
+                    type="color"
+                    aria-hidden="true"
+                    tabIndex={-1}
+                    value={/^#[0-9a-f]{6}$/i.test(values.color) ? values.color : '#5b5bd6'}
+                    onChange={(event) => update('color', event.target.value)}
+                  />
+                  <input
+                    id={ids.color}
+                    className="input input--mono"
+                    maxLength={7}
+                    pattern="#[0-9a-fA-F]{6}"
+                    value={values.color}
+                    onChange={(event) => update('color', event.target.value)}
+                  />
+                </div>
+              </div>
+            </div>
+            <div className="field">
+              <label htmlFor={ids.greeting}>Greeting</label>
+              <input
+                id={ids.greeting}
+                className="input"
+                maxLength={500}
+                value={values.greeting}
+                onChange={(event) => update('greeting', event.target.value)}
+              />
+            </div>
+            <fieldset className="field">
+              <legend>Position</legend>
+              <div className="segmented">
+                {(['left', 'right'] as const).map((position) => (
+                  <label key={position} className="segmented__option">
+                    <input
+                      type="radio"
+                      name="position"
+                      value={position}
+                      checked={values.position === position}
+                      onChange={() => update('position', position)}
+                    />
+                    <span>{position === 'left' ? 'Bottom left' : 'Bottom right'}</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <div className="field">
+              <label htmlFor={ids.errorMessage}>Error message</label>
+              <input
+                id={ids.errorMessage}
+                className="input"
+                maxLength={300}
+                value={values.errorMessage}
+                onChange={(event) => update('errorMessage', event.target.value)}
+              />
+              <p className="field__hint">What visitors see when the provider cannot answer.</p>
+            </div>
+          </fieldset>
+          {save.isError ? (
+            <div className="form-error" role="alert">
+              <p>{errorMessage(save.error)}</p>
+              {fieldProblems.length > 0 ? (
+                <ul className="form-error__list">
+                  {fieldProblems.map((problem) => (
+                    <li key={`${problem.field}: ${problem.message}`}>
+                      {describeField(problem.field)} {problem.message}.
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          ) : null}
+          {canWrite ? (
+            <div className="form-actions">
+              {chatbot ? (
+                <button
+                  type="button"
+                  className="button button--danger-ghost"
+                  onClick={() => setDeleting(true)}
+                >
+                  Delete chatbot
+                </button>
+              ) : (
+                <span />
+              )}
+              <button type="submit" className="button button--primary" disabled={save.isPending}>
+                {save.isPending ? 'Saving…' : chatbot ? 'Save changes' : 'Create chatbot'}
+              </button>
+            </div>
+          ) : null}
+        </form>
+        <aside className="side-panel">
+          {chatbot ? (
+            <section className="card card--padded">
+              <h2 className="card__title">Add it to your website</h2>
+              <p className="muted small">
+                Paste this snippet before the closing &lt;/body&gt; tag of your site.
+              </p>
+              <label htmlFor={ids.snippet} className="visually-hidden">
+                Embed snippet
+              </label>
+              <textarea id={ids.snippet} className="snippet" readOnly rows={5} value={chatbot.embedSnippet} />
+              <div className="snippet-actions">
+                <CopyButton text={chatbot.embedSnippet} label="Copy snippet" />
+              </div>
+            </section>
+          ) : null}
+          <WidgetSketch
+            title={values.title || values.name}
+            greeting={values.greeting}
+            color={values.color}
+            position={values.position}
+          />
+        </aside>
+      </div>
+      {isDeleting && chatbot ? (
+        <ConfirmDialog
+          title={`Delete ${chatbot.name}?`}
+          description="The widget stops working on your website at once."
+          confirmLabel="Delete chatbot"
+          isBusy={remove.isPending}
+          error={remove.isError ? errorMessage(remove.error) : null}
+          onConfirm={() => remove.mutate()}
+          onClose={() => setDeleting(false)}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/** "Allowed origins (entry 2):" for `allowedOrigins.1`; the field's own words otherwise. */
+function describeField(field: string): string {
+  const [name = field, index] = field.split('.');
+  const label = fieldLabels[name] ?? name;
+  return index !== undefined && /^\d+$/.test(index) ? `${label} (entry ${Number(index) + 1}):` : `${label}:`;
+}
+
+/** A still sketch of the widget with the chosen look, so changes are visible before saving. */
+function WidgetSketch({
+  title,
+  greeting,
+  color,
+  position,
+}: Pick<ChatbotSettings, 'title' | 'greeting' | 'color' | 'position'>) {
+  const accent = /^#[0-9a-f]{6}$/i.test(color) ? color : '#5b5bd6';
+  return (
+    <section className="card card--padded" aria-label="How the widget looks">
+      <h2 className="card__title">How it looks</h2>
+      <div className={`widget-sketch widget-sketch--${position}`} aria-hidden="true">
+        <div className="widget-sketch__window">
+          <div className="widget-sketch__header" style={{ background: accent }}>
+            {title || 'Chat'}
+          </div>
+          <div className="widget-sketch__body">
+            <div className="widget-sketch__bubble">{greeting || '…'}</div>
+          </div>
+        </div>
+        <div className="widget-sketch__launcher" style={{ background: accent }} />
+      </div>
+    </section>
+  );
+}
