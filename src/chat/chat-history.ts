@@ -2,8 +2,9 @@
  * The history sent upstream with a new message: the last 20 messages, trimmed to about 16k characters,
  * oldest first, starting with a visitor message. Failed replies carry no text and are left out.
  */
-import { and, desc, eq, ne } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.js';
+import { preparedPerDatabase } from '../db/prepared-statement.js';
 import { messages } from '../db/schema.js';
 import type { ChatMessage } from '../llm/providers/provider-types.js';
 
@@ -19,21 +20,30 @@ export async function loadRecentHistory(
   conversation: { conversationId: string; workspaceId: string },
   options: { excludingMessageId: string },
 ): Promise<ChatMessage[]> {
-  const rows = await db
+  const rows = await selectRecentMessages(db).execute({
+    conversationId: conversation.conversationId,
+    workspaceId: conversation.workspaceId,
+    excludingMessageId: options.excludingMessageId,
+  });
+  return rows.reverse().filter((row) => row.content !== '');
+}
+
+const selectRecentMessages = preparedPerDatabase((db) =>
+  db
     .select({ role: messages.role, content: messages.content })
     .from(messages)
     .where(
       and(
-        eq(messages.conversationId, conversation.conversationId),
-        eq(messages.workspaceId, conversation.workspaceId),
+        eq(messages.conversationId, sql.placeholder('conversationId')),
+        eq(messages.workspaceId, sql.placeholder('workspaceId')),
         ne(messages.status, 'failed'),
-        ne(messages.id, options.excludingMessageId),
+        ne(messages.id, sql.placeholder('excludingMessageId')),
       ),
     )
     .orderBy(desc(messages.createdAt))
-    .limit(HISTORY_MAX_MESSAGES);
-  return rows.reverse().filter((row) => row.content !== '');
-}
+    .limit(HISTORY_MAX_MESSAGES)
+    .prepare('bestai_recent_messages'),
+);
 
 /** Appends the new visitor message and trims the oldest messages until the whole fits the budget. */
 export function boundHistory(previous: readonly ChatMessage[], newMessage: ChatMessage): ChatMessage[] {

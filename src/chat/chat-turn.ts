@@ -8,6 +8,8 @@
  */
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
+import { sql } from 'drizzle-orm';
+import { preparedPerDatabase } from '../db/prepared-statement.js';
 import { messages } from '../db/schema.js';
 import type { GatewayMetrics } from '../llm/gateway-metrics.js';
 import { describeProviderFailure, recordKeyFailure, recordKeySuccess } from '../llm/keys/key-health.js';
@@ -184,6 +186,30 @@ async function updateKeyHealth(
   }
 }
 
+const insertReply = preparedPerDatabase((db) =>
+  db
+    .insert(messages)
+    .values({
+      id: sql.placeholder('id'),
+      conversationId: sql.placeholder('conversationId'),
+      workspaceId: sql.placeholder('workspaceId'),
+      content: sql.placeholder('content'),
+      status: sql.placeholder('status'),
+      provider: sql.placeholder('provider'),
+      keySource: sql.placeholder('keySource'),
+      maskedKey: sql.placeholder('maskedKey'),
+      model: sql.placeholder('model'),
+      inputTokens: sql.placeholder('inputTokens'),
+      outputTokens: sql.placeholder('outputTokens'),
+      timeToFirstTokenMs: sql.placeholder('timeToFirstTokenMs'),
+      durationMs: sql.placeholder('durationMs'),
+      errorCode: sql.placeholder('errorCode'),
+      role: 'assistant',
+      createdAt: sql`${sql.placeholder('createdAt')}::timestamptz`,
+    })
+    .prepare('bestai_insert_reply'),
+);
+
 async function storeReply(
   deps: ChatTurnDependencies,
   turn: PreparedTurn,
@@ -197,11 +223,10 @@ async function storeReply(
   },
 ): Promise<string> {
   const id = crypto.randomUUID();
-  await deps.db.insert(messages).values({
+  await insertReply(deps.db).execute({
     id,
     conversationId: turn.conversation.conversationId,
     workspaceId: turn.conversation.workspaceId,
-    role: 'assistant',
     content: reply.text,
     status: reply.status,
     provider: reply.provider?.provider ?? null,
@@ -213,7 +238,7 @@ async function storeReply(
     timeToFirstTokenMs: reply.timeToFirstTokenMs === undefined ? null : Math.round(reply.timeToFirstTokenMs),
     durationMs: Math.round(performance.now() - turn.receivedAt),
     errorCode: reply.errorCode ?? null,
-    createdAt: turn.replyCreatedAt,
+    createdAt: turn.replyCreatedAt.toISOString(),
   });
   return id;
 }

@@ -2,9 +2,10 @@
  * The visitor's side of a conversation: started with a random bearer token (stored only hashed) that is
  * bound to that one conversation of that one chatbot.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { createSecretToken, hashSecretToken } from '../accounts/secret-token.js';
 import type { Database } from '../db/connect.js';
+import { preparedPerDatabase } from '../db/prepared-statement.js';
 import { chatbots, conversations, messages } from '../db/schema.js';
 
 export interface VisitorConversation {
@@ -44,7 +45,16 @@ export async function findVisitorConversation(
 ): Promise<VisitorConversation | null> {
   if (!input.visitorToken || input.visitorToken.length > 128 || !uuidPattern.test(input.conversationId))
     return null;
-  const [row] = await db
+  const [row] = await selectVisitorConversation(db).execute({
+    conversationId: input.conversationId,
+    visitorTokenHash: hashSecretToken(input.visitorToken),
+    publicId: input.publicId,
+  });
+  return row ?? null;
+}
+
+const selectVisitorConversation = preparedPerDatabase((db) =>
+  db
     .select({
       conversationId: conversations.id,
       workspaceId: conversations.workspaceId,
@@ -57,14 +67,14 @@ export async function findVisitorConversation(
     .innerJoin(chatbots, eq(chatbots.id, conversations.chatbotId))
     .where(
       and(
-        eq(conversations.id, input.conversationId),
-        eq(conversations.visitorTokenHash, hashSecretToken(input.visitorToken)),
-        eq(chatbots.publicId, input.publicId),
+        eq(conversations.id, sql.placeholder('conversationId')),
+        eq(conversations.visitorTokenHash, sql.placeholder('visitorTokenHash')),
+        eq(chatbots.publicId, sql.placeholder('publicId')),
       ),
     )
-    .limit(1);
-  return row ?? null;
-}
+    .limit(1)
+    .prepare('bestai_visitor_conversation'),
+);
 
 export interface VisitorMessage {
   id: string;

@@ -3,9 +3,10 @@
  * from what is stored at that moment — so a reply in flight keeps its key, the next message sees a
  * replacement, on every instance. Never a silent swap to the platform key or another provider.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
+import { preparedPerDatabase } from '../db/prepared-statement.js';
 import { llmKeys, type ProviderId } from '../db/schema.js';
 import { openProviderKey, type Keyring } from '../vault/index.js';
 import { chooseActiveRow } from './keys/llm-key-view.js';
@@ -28,13 +29,8 @@ export class PlatformKeyMissingError extends Error {
   }
 }
 
-export async function resolveProvider(
-  db: Database,
-  keyring: Keyring,
-  config: Readonly<Config>,
-  workspaceId: string,
-): Promise<ResolvedProvider> {
-  const rows = await db
+const selectWorkspaceKeys = preparedPerDatabase((db) =>
+  db
     .select({
       provider: llmKeys.provider,
       enabled: llmKeys.enabled,
@@ -43,7 +39,17 @@ export async function resolveProvider(
       maskedKey: llmKeys.maskedKey,
     })
     .from(llmKeys)
-    .where(eq(llmKeys.workspaceId, workspaceId));
+    .where(eq(llmKeys.workspaceId, sql.placeholder('workspaceId')))
+    .prepare('bestai_workspace_keys'),
+);
+
+export async function resolveProvider(
+  db: Database,
+  keyring: Keyring,
+  config: Readonly<Config>,
+  workspaceId: string,
+): Promise<ResolvedProvider> {
+  const rows = await selectWorkspaceKeys(db).execute({ workspaceId });
   const active = chooseActiveRow(rows);
   if (!active) {
     if (!config.PLATFORM_ANTHROPIC_API_KEY) throw new PlatformKeyMissingError();

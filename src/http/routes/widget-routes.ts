@@ -7,7 +7,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../app-error.js';
 import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
-import { prepareChatTurn, streamChatTurn, type ChatTurnDependencies } from '../../chat/chat-turn.js';
+import {
+  DEFAULT_VISITOR_ERROR,
+  prepareChatTurn,
+  streamChatTurn,
+  type ChatTurnDependencies,
+} from '../../chat/chat-turn.js';
 import { isOriginAllowed } from '../../chat/origin-match.js';
 import {
   findVisitorConversation,
@@ -17,6 +22,7 @@ import {
 } from '../../chat/visitor-conversations.js';
 import type { GatewayMetrics } from '../../llm/gateway-metrics.js';
 import { enforceLimit } from '../plugins/rate-limits.js';
+import { openSseStream } from '../sse-stream.js';
 import { isoDate } from './schemas.js';
 
 export const HEARTBEAT_MS = 15_000;
@@ -93,10 +99,6 @@ async function admitVisitor(
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-}
-
-function writeEvent(raw: NodeJS.WritableStream, event: string, data: unknown): void {
-  raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = async (app, options) => {
@@ -221,35 +223,31 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
       // From here on the answer is a stream: errors become an `error` event, never a JSON body.
       reply.hijack();
       const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
-        connection: 'keep-alive',
-        'x-request-id': request.id,
-        'cross-origin-resource-policy': 'cross-origin',
-        ...corsHeaders(request.headers.origin),
-      });
+      const stream = openSseStream(
+        raw,
+        {
+          'x-request-id': request.id,
+          'cross-origin-resource-policy': 'cross-origin',
+          ...corsHeaders(request.headers.origin),
+        },
+        { heartbeatMs: HEARTBEAT_MS },
+      );
       const visitorLeft = new AbortController();
       raw.on('close', () => {
         if (!raw.writableFinished) visitorLeft.abort();
       });
-      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
       try {
         const outcome = await streamChatTurn(turnDependencies, turn, {
           signal: visitorLeft.signal,
-          onText: (text) => writeEvent(raw, 'delta', { text }),
+          onText: (text) => stream.send('delta', { text }),
         });
-        if (outcome.status === 'complete') writeEvent(raw, 'done', { messageId: outcome.messageId });
-        else writeEvent(raw, 'error', { message: outcome.visitorError });
+        if (outcome.status === 'complete') stream.send('done', { messageId: outcome.messageId });
+        else stream.send('error', { message: outcome.visitorError });
       } catch (error) {
         request.log.error({ err: error }, 'The reply could not be completed');
-        writeEvent(raw, 'error', {
-          message: conversation.errorMessage || 'Sorry, something went wrong. Please try again.',
-        });
+        stream.send('error', { message: conversation.errorMessage || DEFAULT_VISITOR_ERROR });
       } finally {
-        clearInterval(heartbeat);
-        raw.end();
+        stream.close();
       }
     },
   );

@@ -2,8 +2,9 @@
  * "Last used" and "last error" of a workspace key. Provider text is scrubbed of key material before it
  * is stored (some providers echo the key in their error bodies) and capped in length.
  */
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/connect.js';
+import { preparedPerDatabase } from '../../db/prepared-statement.js';
 import { llmKeys, type ProviderId } from '../../db/schema.js';
 import { scrubKeyMaterial } from '../../vault/index.js';
 import type { ProviderError, ProviderErrorCode } from '../providers/provider-error.js';
@@ -49,21 +50,36 @@ export async function recordKeySuccess(
   target: { workspaceId: string; provider: ProviderId },
   now = new Date(),
 ): Promise<void> {
-  await db
+  await updateLastUsed(db).execute({
+    workspaceId: target.workspaceId,
+    provider: target.provider,
+    now,
+    staleBefore: new Date(now.getTime() - LAST_USED_WRITE_INTERVAL_MS),
+  });
+}
+
+const updateLastUsed = preparedPerDatabase((db) =>
+  db
     .update(llmKeys)
-    .set({ lastUsedAt: now, lastErrorCode: null, lastErrorMessage: null, lastErrorAt: null })
+    .set({
+      lastUsedAt: sql`${sql.placeholder('now')}::timestamptz`,
+      lastErrorCode: null,
+      lastErrorMessage: null,
+      lastErrorAt: null,
+    })
     .where(
       and(
-        eq(llmKeys.workspaceId, target.workspaceId),
-        eq(llmKeys.provider, target.provider),
+        eq(llmKeys.workspaceId, sql.placeholder('workspaceId')),
+        eq(llmKeys.provider, sql.placeholder('provider')),
         or(
           isNull(llmKeys.lastUsedAt),
           sql`${llmKeys.lastErrorCode} is not null`,
-          lt(llmKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_WRITE_INTERVAL_MS)),
+          sql`${llmKeys.lastUsedAt} < ${sql.placeholder('staleBefore')}::timestamptz`,
         ),
       ),
-    );
-}
+    )
+    .prepare('bestai_key_last_used'),
+);
 
 /** A successful live check (Test): the key works, so its last error is cleared. */
 export async function recordKeyVerified(
