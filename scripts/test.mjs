@@ -41,12 +41,20 @@ runSuite(
   embeddedEnvironment,
 );
 if (TEST_DATABASE_URL) {
-  // Pure units (vault, provider adapters, widget, admin) do not touch a database: once is enough.
-  runSuite(
-    'PostgreSQL',
-    ['src/http', 'src/llm/keys', 'src/chat', 'src/boot', 'src/db', 'test', ...extraArgs],
-    process.env,
-  );
+  // Every suite that touches a database, again on PostgreSQL. Pure units (vault, provider adapters, widget,
+  // admin UI) and the process tests about the embedded data folder itself run once, above. Vitest reads
+  // these as path filters, so they must be specific ("test" alone would match every file).
+  const postgresSuites = [
+    'src/http/',
+    'src/llm/keys/',
+    'src/chat/',
+    'src/boot/',
+    'test/gateway/',
+    'test/security/',
+    'test/multi-instance/',
+    'test/process/start-up-safety.test.ts',
+  ];
+  runSuite('PostgreSQL', [...postgresSuites, ...extraArgs], process.env);
 }
 rmSync(reportDir, { recursive: true, force: true });
 process.stdout.write(
