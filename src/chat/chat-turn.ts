@@ -8,19 +8,17 @@
  */
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
-import { sql } from 'drizzle-orm';
-import { preparedPerDatabase } from '../db/prepared-statement.js';
-import { messages } from '../db/schema.js';
 import type { GatewayMetrics } from '../llm/gateway-metrics.js';
-import { describeProviderFailure, recordKeyFailure, recordKeySuccess } from '../llm/keys/key-health.js';
+import { describeProviderFailure, recordKeyFailure } from '../llm/keys/key-health.js';
 import { createProviderClient } from '../llm/provider-clients.js';
 import { ProviderError } from '../llm/providers/provider-error.js';
 import type { ChatMessage } from '../llm/providers/provider-types.js';
 import { streamWithRetry } from '../llm/providers/retry-policy.js';
 import { resolveProvider, type ResolvedProvider } from '../llm/resolve.js';
 import type { Keyring } from '../vault/index.js';
-import { boundHistory, loadRecentHistory } from './chat-history.js';
-import { storeVisitorMessage } from './visitor-message-store.js';
+import { boundHistory } from './chat-history.js';
+import { storeReply } from './reply-store.js';
+import { storeMessageAndLoadContext } from './turn-context.js';
 import type { VisitorConversation } from './visitor-conversations.js';
 
 export const DEFAULT_VISITOR_ERROR =
@@ -59,23 +57,23 @@ export async function prepareChatTurn(
   const receivedAt = performance.now();
   const createdAt = new Date();
   const messageId = crypto.randomUUID();
-  const [isStored, previous, target] = await Promise.all([
-    storeVisitorMessage(deps.db, {
-      id: messageId,
-      conversationId: conversation.conversationId,
-      workspaceId: conversation.workspaceId,
-      content,
-      createdAt,
-    }),
-    loadRecentHistory(deps.db, conversation, { excludingMessageId: messageId }),
-    resolveProvider(deps.db, deps.keyring, deps.config, conversation.workspaceId).catch(
-      (failure: unknown) => ({
-        failure,
-      }),
-    ),
-  ]);
+  const context = await storeMessageAndLoadContext(deps.db, {
+    id: messageId,
+    conversationId: conversation.conversationId,
+    workspaceId: conversation.workspaceId,
+    content,
+    createdAt,
+  });
+  let target: PreparedTurn['target'];
+  try {
+    target = resolveProvider(context.keyRows, deps.keyring, deps.config, conversation.workspaceId);
+  } catch (failure) {
+    target = { failure };
+  }
   // A retry was not stored again: its question already ends the history.
-  const earlier = !isStored && previous.at(-1)?.content === content ? previous.slice(0, -1) : previous;
+  const previous = context.history;
+  const earlier =
+    !context.isStored && previous.at(-1)?.content === content ? previous.slice(0, -1) : previous;
   return {
     conversation,
     history: boundHistory(earlier, { role: 'user', content }),
@@ -97,7 +95,7 @@ export async function streamChatTurn(
       { err: target.failure, workspaceId: conversation.workspaceId },
       'No provider key could be resolved',
     );
-    const messageId = await storeReply(deps, turn, { status: 'failed', text: '', errorCode: 'no_provider' });
+    const messageId = await saveReply(deps, turn, { status: 'failed', text: '', errorCode: 'no_provider' });
     deps.metrics.messages.inc({ provider: 'none', outcome: 'failed' });
     return { messageId, status: 'failed', visitorError };
   }
@@ -141,7 +139,7 @@ export async function streamChatTurn(
   if (failure && !isVisitorGone && !providerError) {
     deps.log.error({ err: failure, provider: target.provider }, 'Unexpected failure while streaming a reply');
   }
-  const messageId = await storeReply(deps, turn, {
+  const messageId = await saveReply(deps, turn, {
     status,
     text,
     provider: target,
@@ -150,7 +148,7 @@ export async function streamChatTurn(
     errorCode:
       status === 'complete' ? undefined : isVisitorGone ? 'visitor_left' : (providerError?.code ?? 'unknown'),
   });
-  await updateKeyHealth(deps, conversation.workspaceId, target, status === 'complete', providerError);
+  await recordProviderFailure(deps, conversation.workspaceId, target, providerError);
 
   deps.metrics.messages.inc({ provider: target.provider, outcome: status });
   if (firstTextAt !== undefined) {
@@ -166,51 +164,28 @@ export async function streamChatTurn(
   return status === 'complete' ? { messageId, status } : { messageId, status, visitorError };
 }
 
-async function updateKeyHealth(
+/** A workspace key that failed shows the error in the admin; the platform key's failures are logged. */
+async function recordProviderFailure(
   deps: ChatTurnDependencies,
   workspaceId: string,
   target: ResolvedProvider,
-  isSuccess: boolean,
   providerError: ProviderError | undefined,
 ): Promise<void> {
+  if (!providerError) return;
   if (target.source === 'platform') {
-    if (providerError)
-      deps.log.warn({ code: providerError.code, status: providerError.status }, 'The platform key failed');
+    deps.log.warn({ code: providerError.code, status: providerError.status }, 'The platform key failed');
     return;
   }
-  const key = { workspaceId, provider: target.provider };
-  if (isSuccess) await recordKeySuccess(deps.db, key);
-  else if (providerError) {
-    const message = describeProviderFailure(providerError, target.apiKey);
-    await recordKeyFailure(deps.db, key, { code: providerError.code, message });
-  }
+  const message = describeProviderFailure(providerError, target.apiKey);
+  await recordKeyFailure(
+    deps.db,
+    { workspaceId, provider: target.provider },
+    { code: providerError.code, message },
+  );
 }
 
-const insertReply = preparedPerDatabase((db) =>
-  db
-    .insert(messages)
-    .values({
-      id: sql.placeholder('id'),
-      conversationId: sql.placeholder('conversationId'),
-      workspaceId: sql.placeholder('workspaceId'),
-      content: sql.placeholder('content'),
-      status: sql.placeholder('status'),
-      provider: sql.placeholder('provider'),
-      keySource: sql.placeholder('keySource'),
-      maskedKey: sql.placeholder('maskedKey'),
-      model: sql.placeholder('model'),
-      inputTokens: sql.placeholder('inputTokens'),
-      outputTokens: sql.placeholder('outputTokens'),
-      timeToFirstTokenMs: sql.placeholder('timeToFirstTokenMs'),
-      durationMs: sql.placeholder('durationMs'),
-      errorCode: sql.placeholder('errorCode'),
-      role: 'assistant',
-      createdAt: sql`${sql.placeholder('createdAt')}::timestamptz`,
-    })
-    .prepare('bestai_insert_reply'),
-);
-
-async function storeReply(
+/** Stores the reply; a workspace key that answered in full has its "last used" moved in the same statement. */
+async function saveReply(
   deps: ChatTurnDependencies,
   turn: PreparedTurn,
   reply: {
@@ -223,22 +198,28 @@ async function storeReply(
   },
 ): Promise<string> {
   const id = crypto.randomUUID();
-  await insertReply(deps.db).execute({
-    id,
-    conversationId: turn.conversation.conversationId,
-    workspaceId: turn.conversation.workspaceId,
-    content: reply.text,
-    status: reply.status,
-    provider: reply.provider?.provider ?? null,
-    keySource: reply.provider?.source ?? null,
-    maskedKey: reply.provider?.maskedKey ?? null,
-    model: reply.provider?.model ?? null,
-    inputTokens: reply.usage?.inputTokens ?? (reply.status === 'failed' ? 0 : null),
-    outputTokens: reply.usage?.outputTokens ?? (reply.status === 'failed' ? 0 : null),
-    timeToFirstTokenMs: reply.timeToFirstTokenMs === undefined ? null : Math.round(reply.timeToFirstTokenMs),
-    durationMs: Math.round(performance.now() - turn.receivedAt),
-    errorCode: reply.errorCode ?? null,
-    createdAt: turn.replyCreatedAt.toISOString(),
-  });
+  const isWorkspaceSuccess = reply.status === 'complete' && reply.provider?.source === 'workspace';
+  await storeReply(
+    deps.db,
+    {
+      id,
+      conversationId: turn.conversation.conversationId,
+      workspaceId: turn.conversation.workspaceId,
+      status: reply.status,
+      content: reply.text,
+      provider: reply.provider?.provider ?? null,
+      keySource: reply.provider?.source ?? null,
+      maskedKey: reply.provider?.maskedKey ?? null,
+      model: reply.provider?.model ?? null,
+      inputTokens: reply.usage?.inputTokens ?? (reply.status === 'failed' ? 0 : null),
+      outputTokens: reply.usage?.outputTokens ?? (reply.status === 'failed' ? 0 : null),
+      timeToFirstTokenMs:
+        reply.timeToFirstTokenMs === undefined ? null : Math.round(reply.timeToFirstTokenMs),
+      durationMs: Math.round(performance.now() - turn.receivedAt),
+      errorCode: reply.errorCode ?? null,
+      createdAt: turn.replyCreatedAt,
+    },
+    isWorkspaceSuccess ? { provider: reply.provider!.provider, at: new Date() } : undefined,
+  );
   return id;
 }

@@ -3,11 +3,8 @@
  * from what is stored at that moment — so a reply in flight keeps its key, the next message sees a
  * replacement, on every instance. Never a silent swap to the platform key or another provider.
  */
-import { eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
-import type { Database } from '../db/connect.js';
-import { preparedPerDatabase } from '../db/prepared-statement.js';
-import { llmKeys, type ProviderId } from '../db/schema.js';
+import type { ProviderId } from '../db/schema.js';
 import { openProviderKey, type Keyring } from '../vault/index.js';
 import { chooseActiveRow } from './keys/llm-key-view.js';
 import { defaultModelOf, platformProvider } from './provider-catalog.js';
@@ -29,28 +26,23 @@ export class PlatformKeyMissingError extends Error {
   }
 }
 
-const selectWorkspaceKeys = preparedPerDatabase((db) =>
-  db
-    .select({
-      provider: llmKeys.provider,
-      enabled: llmKeys.enabled,
-      ciphertext: llmKeys.ciphertext,
-      model: llmKeys.model,
-      maskedKey: llmKeys.maskedKey,
-    })
-    .from(llmKeys)
-    .where(eq(llmKeys.workspaceId, sql.placeholder('workspaceId')))
-    .prepare('bestai_workspace_keys'),
-);
+/** What resolution needs of a workspace's stored key rows. */
+export interface WorkspaceKeyRow {
+  provider: ProviderId;
+  enabled: boolean;
+  ciphertext: string;
+  model: string | null;
+  maskedKey: string;
+}
 
-export async function resolveProvider(
-  db: Database,
+/** Chooses and opens the key for a message from the workspace's key rows, read when the message started. */
+export function resolveProvider(
+  keyRows: readonly WorkspaceKeyRow[],
   keyring: Keyring,
   config: Readonly<Config>,
   workspaceId: string,
-): Promise<ResolvedProvider> {
-  const rows = await selectWorkspaceKeys(db).execute({ workspaceId });
-  const active = chooseActiveRow(rows);
+): ResolvedProvider {
+  const active = chooseActiveRow(keyRows);
   if (!active) {
     if (!config.PLATFORM_ANTHROPIC_API_KEY) throw new PlatformKeyMissingError();
     return {
