@@ -11,8 +11,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { LoadTarget, RequestTemplate } from './load.js';
+import {
+  createPostgresDatabase as createDatabaseBeside,
+  type PostgresDatabase,
+} from '../test/support/postgres-database.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const portkeyEntry = path.join(repoRoot, 'node_modules/@portkey-ai/gateway/build/start-server.js');
@@ -262,30 +265,9 @@ export async function startPortkey(fake: FakeProviderProcess): Promise<PortkeyPr
   return { target, stop: started.stop };
 }
 
-export interface PostgresDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
 /** A fresh database beside the one `adminUrl` names; `drop()` removes it. */
-export async function createPostgresDatabase(adminUrl: string): Promise<PostgresDatabase> {
-  const name = `bestai_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    },
-  };
-}
+export const createPostgresDatabase = (adminUrl: string): Promise<PostgresDatabase> =>
+  createDatabaseBeside(adminUrl, 'bestai_bench');
 
 export interface BestAIProcess {
   target: LoadTarget;

@@ -132,3 +132,12 @@ export async function addMember(
   if (accepted.statusCode !== 200) throw new Error(`accept failed: ${accepted.body}`);
   return { client, email, userId: accepted.json().user.id as string };
 }
+
+/** A workspace with one member of every role: its owner, an admin, a viewer and a support member. */
+export async function workspaceWithEveryRole(testApp: TestApp) {
+  const owner = await signUpOwner(testApp);
+  const admin = await addMember(testApp, owner, 'admin');
+  const viewer = await addMember(testApp, owner, 'viewer');
+  const support = await addMember(testApp, owner, 'support');
+  return { owner, admin, viewer, support, workspaceId: owner.workspaceId };
+}

@@ -2,9 +2,8 @@
  * A fresh, migrated database for one test file: in-memory PGlite by default, or — when
  * TEST_DATABASE_URL is set — a new PostgreSQL database created beside it and dropped afterwards.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
+import { createPostgresDatabase } from './postgres-database.js';
 
 export interface TestDatabase extends DatabaseHandle {
   /** The PostgreSQL URL of this database, when on PostgreSQL (for a second process). */
@@ -23,23 +22,14 @@ export async function createTestDatabase(options: { pgliteDataDir?: string } = {
     );
     return { ...handle, url: null, dispose: () => handle.close() };
   }
-  const name = `bestai_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10 });
+  const created = await createPostgresDatabase(adminUrl, 'bestai_test');
+  const handle = await openDatabase({ kind: 'postgres', url: created.url, poolSize: 10 });
   return {
     ...handle,
-    url: url.toString(),
+    url: created.url,
     dispose: async () => {
       await handle.close();
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await created.drop();
     },
   };
 }

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
 import { auditLog } from '../../db/schema.js';
 import {
-  addMember,
   signUpOwner,
   startTestApp,
   TestClient,
+  workspaceWithEveryRole,
   type TestApp,
 } from '../../../test/support/test-app.js';
 
@@ -17,14 +17,6 @@ beforeAll(async () => {
 afterAll(() => testApp.close());
 
 type Role = 'owner' | 'admin' | 'viewer' | 'support';
-
-async function workspaceWithEveryRole() {
-  const owner = await signUpOwner(testApp);
-  const admin = await addMember(testApp, owner, 'admin');
-  const viewer = await addMember(testApp, owner, 'viewer');
-  const support = await addMember(testApp, owner, 'support');
-  return { owner, admin, viewer, support, workspaceId: owner.workspaceId };
-}
 
 async function auditEntriesOf(workspaceId: string, action: string) {
   return testApp.database.db
@@ -224,7 +216,7 @@ describe('chatbots: the role × action matrix', () => {
   };
 
   it.each(Object.entries(expected))('%s', async (action, statuses) => {
-    const team = await workspaceWithEveryRole();
+    const team = await workspaceWithEveryRole(testApp);
     const url = `/api/workspaces/${team.workspaceId}/chatbots`;
     for (const role of ['owner', 'admin', 'viewer', 'support'] as const) {
       const chatbot = await createChatbot(team.owner.client, team.workspaceId);
@@ -245,7 +237,7 @@ describe('chatbots: the role × action matrix', () => {
   });
 
   it('answers 401 signed out, and 404 for another workspace, its chatbots and malformed ids', async () => {
-    const team = await workspaceWithEveryRole();
+    const team = await workspaceWithEveryRole(testApp);
     const stranger = await signUpOwner(testApp, 'Stranger');
     const url = `/api/workspaces/${team.workspaceId}/chatbots`;
     const chatbot = await createChatbot(team.owner.client, team.workspaceId, { name: 'Private' });

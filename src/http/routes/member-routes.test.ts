@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecretToken } from '../../accounts/secret-token.js';
 import { invitations } from '../../db/schema.js';
 import {
-  addMember,
   signUpOwner,
   startTestApp,
   strongPassword,
   TestClient,
   uniqueEmail,
+  workspaceWithEveryRole,
   type TestApp,
 } from '../../../test/support/test-app.js';
 
@@ -19,14 +19,6 @@ beforeAll(async () => {
 afterAll(() => testApp.close());
 
 type Role = 'owner' | 'admin' | 'viewer' | 'support';
-
-async function workspaceWithEveryRole() {
-  const owner = await signUpOwner(testApp);
-  const admin = await addMember(testApp, owner, 'admin');
-  const viewer = await addMember(testApp, owner, 'viewer');
-  const support = await addMember(testApp, owner, 'support');
-  return { owner, admin, viewer, support, workspaceId: owner.workspaceId };
-}
 
 describe('invitations', () => {
   it('lets an invited person join with the role, signed in, and shows them in the member list', async () => {
@@ -130,7 +122,7 @@ describe('the role × action matrix', () => {
 
   it.each(matrix)('%s', async (action, expected) => {
     for (const role of ['owner', 'admin', 'viewer', 'support'] as const) {
-      const team = await workspaceWithEveryRole();
+      const team = await workspaceWithEveryRole(testApp);
       const actor = team[role].client;
       const target = team.support.userId;
       const url = `/api/workspaces/${team.workspaceId}`;
@@ -148,7 +140,7 @@ describe('the role × action matrix', () => {
   });
 
   it('answers 401 when signed out and 404 for another workspace or a malformed id', async () => {
-    const team = await workspaceWithEveryRole();
+    const team = await workspaceWithEveryRole(testApp);
     const stranger = await signUpOwner(testApp, 'Stranger');
     const url = `/api/workspaces/${team.workspaceId}`;
     expect((await new TestClient(testApp).get(`${url}/members`)).statusCode).toBe(401);
@@ -170,7 +162,7 @@ describe('the role × action matrix', () => {
 
 describe('owners', () => {
   it('keep at least one owner: the last owner cannot be demoted or removed', async () => {
-    const team = await workspaceWithEveryRole();
+    const team = await workspaceWithEveryRole(testApp);
     const url = `/api/workspaces/${team.workspaceId}/members`;
     expect((await team.owner.client.patch(`${url}/${team.owner.userId}`, { role: 'admin' })).statusCode).toBe(
       409,
