@@ -13,22 +13,22 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { createGatewayMetrics } from '../llm/gateway-metrics.js';
 import type { AppContext } from './app-context.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { originCheckPlugin } from './plugins/origin-check.js';
 import { rateLimitsPlugin } from './plugins/rate-limits.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { chatbotRoutes } from './routes/chatbot-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { llmKeyRoutes } from './routes/llm-key-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
-import { chatbotRoutes } from './routes/chatbot-routes.js';
-import { conversationRoutes } from './routes/conversation-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { adminIndexDir, isAdminPageRequest, webAssetRoutes } from './routes/web-asset-routes.js';
 import { widgetRoutes } from './routes/widget-routes.js';
-import { metricsRoutes } from './routes/metrics-routes.js';
-import { createGatewayMetrics } from '../llm/gateway-metrics.js';
 
 /** Paths of values that must never reach a log line. */
 export const redactedLogPaths = [
