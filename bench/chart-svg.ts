@@ -6,7 +6,7 @@ import type { StreamRow } from './report.js';
 
 const panelWidth = 760;
 const panelHeight = 250;
-const margin = { top: 40, right: 20, bottom: 44, left: 64 };
+const margin = { top: 40, right: 20, bottom: 44, left: 70 };
 const minimumMs = 0.1;
 const colors: Record<string, [string, string]> = {
   'bestai-pglite': ['#1f5fbf', '#8fb3ea'],
@@ -64,7 +64,7 @@ function renderPanel(rows: StreamRow[], title: string, offsetY: number): string 
     const lineY = y(value).toFixed(1);
     parts.push(
       `<line x1="${margin.left}" x2="${panelWidth - margin.right}" y1="${lineY}" y2="${lineY}" stroke="#ddd"/>`,
-      `<text x="${margin.left - 6}" y="${lineY}" font-size="11" text-anchor="end" dominant-baseline="middle">${formatMs(value)} ms</text>`,
+      `<text x="${margin.left - 6}" y="${lineY}" font-size="11" text-anchor="end" dominant-baseline="middle">${value >= 1000 ? `${value / 1000} s` : `${formatMs(value)} ms`}</text>`,
     );
   }
   const groupWidth = plotWidth / Math.max(1, groups.length);

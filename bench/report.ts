@@ -333,6 +333,8 @@ npm run bench                 # quick mode, under 3 minutes
 npm run bench -- --full       # all rounds, concurrency 1/100/1,000, open-stream capacity search
 TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   # adds BestAI on PostgreSQL
 npm run bench -- --profile    # BestAI under load with --cpu-prof, then the top functions by self time
+npx tsx bench/profile-summary.ts <file.cpuprofile>   # top 25 functions of any saved profile
+npm run bench -- --from-json=bench/results/<file>.json   # re-render this page and the chart from a saved run
 \`\`\`
 
 Raw figures of every run: \`bench/results/<timestamp>.json\` (not committed).
