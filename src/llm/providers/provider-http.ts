@@ -135,6 +135,7 @@ export class EventStream implements AsyncIterable<EventSourceMessage> {
   readonly #request: EventStreamRequest;
   readonly #controller = new AbortController();
   readonly #watchdog: StreamWatchdog;
+  #isBodyRead = false;
 
   constructor(request: EventStreamRequest) {
     this.#request = request;
@@ -157,8 +158,9 @@ export class EventStream implements AsyncIterable<EventSourceMessage> {
     } finally {
       this.#watchdog.stop();
       signal?.removeEventListener('abort', abortFromCaller);
-      // Ends the upstream request when the consumer stopped early or something failed; a no-op once the body was read.
-      this.#controller.abort();
+      // Ends the upstream request when the consumer stopped early or something failed. A body read to the end
+      // needs nothing, and skipping abort() there saves a DOMException (with its stack) on every reply.
+      if (!this.#isBodyRead) this.#controller.abort();
     }
   }
 
@@ -193,6 +195,7 @@ export class EventStream implements AsyncIterable<EventSourceMessage> {
       for (let index = 0; index < pending.length; index++) yield pending[index] as EventSourceMessage;
       pending.length = 0;
     }
+    this.#isBodyRead = true;
     parser.feed(decoder.decode());
     parser.reset({ consume: true });
     for (const message of pending) yield message;

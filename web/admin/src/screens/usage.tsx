@@ -1,4 +1,5 @@
 /** Usage: input and output tokens by day and provider, with totals per provider and per key. */
+import type { ReactNode } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Usage } from '../api-types';
 import { UsageIcon } from '../components/icons';
@@ -129,80 +130,89 @@ function Stat({ label, value }: { label: string; value: number }) {
   );
 }
 
+interface TokenTotals {
+  provider: string;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+function ProviderName({ provider }: { provider: string }) {
+  return (
+    <span className="provider-name">
+      <span className="provider-dot" style={{ background: providerColor(provider) }} />
+      {providerName(provider)}
+    </span>
+  );
+}
+
+/** One totals card: a labelled table of input, output and total tokens per row. */
+function TotalsTable<Row extends TokenTotals>(props: {
+  id: string;
+  title: string;
+  firstColumn: string;
+  rows: Row[];
+  rowKey: (row: Row) => string;
+  renderName: (row: Row) => ReactNode;
+}) {
+  return (
+    <section className="card card--flush" aria-labelledby={props.id}>
+      <h2 id={props.id} className="card__title card__title--inset">
+        {props.title}
+      </h2>
+      <div className="table-scroll">
+        <table className="table table--numbers">
+          <thead>
+            <tr>
+              <th scope="col">{props.firstColumn}</th>
+              <th scope="col">Input</th>
+              <th scope="col">Output</th>
+              <th scope="col">Total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr key={props.rowKey(row)}>
+                <td>{props.renderName(row)}</td>
+                <td>{formatNumber(row.inputTokens)}</td>
+                <td>{formatNumber(row.outputTokens)}</td>
+                <td>{formatNumber(row.inputTokens + row.outputTokens)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 function UsageTotals({ usage }: { usage: Usage }) {
   return (
     <div className="two-columns">
-      <section className="card card--flush" aria-labelledby="usage-by-provider">
-        <h2 id="usage-by-provider" className="card__title card__title--inset">
-          By provider
-        </h2>
-        <div className="table-scroll">
-          <table className="table table--numbers">
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Input</th>
-                <th scope="col">Output</th>
-                <th scope="col">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              {usage.totals.byProvider.map((row) => (
-                <tr key={row.provider}>
-                  <td>
-                    <span className="provider-name">
-                      <span className="provider-dot" style={{ background: providerColor(row.provider) }} />
-                      {providerName(row.provider)}
-                    </span>
-                  </td>
-                  <td>{formatNumber(row.inputTokens)}</td>
-                  <td>{formatNumber(row.outputTokens)}</td>
-                  <td>{formatNumber(row.inputTokens + row.outputTokens)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <section className="card card--flush" aria-labelledby="usage-by-key">
-        <h2 id="usage-by-key" className="card__title card__title--inset">
-          By key
-        </h2>
-        <div className="table-scroll">
-          <table className="table table--numbers">
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Input</th>
-                <th scope="col">Output</th>
-                <th scope="col">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              {usage.totals.byKey.map((row) => (
-                <tr key={`${row.provider}-${row.keySource}-${row.maskedKey ?? ''}`}>
-                  <td>
-                    <span className="key-cell">
-                      <span className="provider-name">
-                        <span className="provider-dot" style={{ background: providerColor(row.provider) }} />
-                        {providerName(row.provider)}
-                      </span>
-                      {row.keySource === 'platform' ? (
-                        <span className="muted small">Platform key</span>
-                      ) : (
-                        <code className="mask">{row.maskedKey ?? 'Your key'}</code>
-                      )}
-                    </span>
-                  </td>
-                  <td>{formatNumber(row.inputTokens)}</td>
-                  <td>{formatNumber(row.outputTokens)}</td>
-                  <td>{formatNumber(row.inputTokens + row.outputTokens)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <TotalsTable
+        id="usage-by-provider"
+        title="By provider"
+        firstColumn="Provider"
+        rows={usage.totals.byProvider}
+        rowKey={(row) => row.provider}
+        renderName={(row) => <ProviderName provider={row.provider} />}
+      />
+      <TotalsTable
+        id="usage-by-key"
+        title="By key"
+        firstColumn="Key"
+        rows={usage.totals.byKey}
+        rowKey={(row) => `${row.provider}-${row.keySource}-${row.maskedKey ?? ''}`}
+        renderName={(row) => (
+          <span className="key-cell">
+            <ProviderName provider={row.provider} />
+            {row.keySource === 'platform' ? (
+              <span className="muted small">Platform key</span>
+            ) : (
+              <code className="mask">{row.maskedKey ?? 'Your key'}</code>
+            )}
+          </span>
+        )}
+      />
     </div>
   );
 }
