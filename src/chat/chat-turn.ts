@@ -1,7 +1,8 @@
 /**
  * One visitor message → one assistant reply: the gateway's hot path.
- *   prepare: store the visitor's message (before any provider is called, so nothing is lost), load the
- *            bounded history and resolve the key — in parallel, after one query that authenticated the visitor;
+ *   prepare: in one statement, authenticate the visitor and admit the Origin, then store the visitor's
+ *            message (before any provider is called, so nothing is lost) and read the bounded history and
+ *            the key rows; resolve the key from those rows;
  *   stream:  call the resolved provider (at most one retry, only before the first token), pass text on as it
  *            arrives, then store the reply with its status, tokens and timings, and the key's health.
  * A failure never falls back to the platform key or another provider.
@@ -18,8 +19,11 @@ import { resolveProvider, type ResolvedProvider } from '../llm/resolve.js';
 import type { Keyring } from '../vault/index.js';
 import { boundHistory } from './chat-history.js';
 import { storeReply } from './reply-store.js';
-import { storeMessageAndLoadContext } from './turn-context.js';
-import type { VisitorConversation } from './visitor-conversations.js';
+import {
+  storeMessageAndLoadContext,
+  type TurnConversation,
+  type VisitorMessageInput,
+} from './turn-context.js';
 
 export const DEFAULT_VISITOR_ERROR =
   'Sorry, the assistant cannot answer right now. Please try again in a moment.';
@@ -33,8 +37,14 @@ export interface ChatTurnDependencies {
   log: { warn(object: object, message: string): void; error(object: object, message: string): void };
 }
 
+/** Who is asking, as the widget request says it; checked by the database in `prepareChatTurn`. */
+export type VisitorRequest = Pick<
+  VisitorMessageInput,
+  'publicId' | 'conversationId' | 'visitorToken' | 'isOwnOrigin' | 'originCandidates'
+>;
+
 export interface PreparedTurn {
-  conversation: VisitorConversation;
+  conversation: TurnConversation;
   history: ChatMessage[];
   receivedAt: number;
   /** Just after the visitor's message, so the reply sorts after it whenever it is stored. */
@@ -49,21 +59,25 @@ export interface TurnOutcome {
   visitorError?: string;
 }
 
+export type PrepareOutcome =
+  { outcome: 'not_found' } | { outcome: 'origin_refused' } | { outcome: 'ready'; turn: PreparedTurn };
+
+/** Nothing is stored unless the visitor and the Origin are admitted. */
 export async function prepareChatTurn(
   deps: ChatTurnDependencies,
-  conversation: VisitorConversation,
+  visitor: VisitorRequest,
   content: string,
-): Promise<PreparedTurn> {
+): Promise<PrepareOutcome> {
   const receivedAt = performance.now();
   const createdAt = new Date();
-  const messageId = crypto.randomUUID();
   const context = await storeMessageAndLoadContext(deps.db, {
-    id: messageId,
-    conversationId: conversation.conversationId,
-    workspaceId: conversation.workspaceId,
+    ...visitor,
+    id: crypto.randomUUID(),
     content,
     createdAt,
   });
+  if (context.outcome === 'not_found' || context.outcome === 'origin_refused') return context;
+  const { conversation } = context;
   let target: PreparedTurn['target'];
   try {
     target = resolveProvider(context.keyRows, deps.keyring, deps.config, conversation.workspaceId);
@@ -75,11 +89,14 @@ export async function prepareChatTurn(
   const earlier =
     !context.isStored && previous.at(-1)?.content === content ? previous.slice(0, -1) : previous;
   return {
-    conversation,
-    history: boundHistory(earlier, { role: 'user', content }),
-    receivedAt,
-    replyCreatedAt: new Date(createdAt.getTime() + 1),
-    target,
+    outcome: 'ready',
+    turn: {
+      conversation,
+      history: boundHistory(earlier, { role: 'user', content }),
+      receivedAt,
+      replyCreatedAt: new Date(createdAt.getTime() + 1),
+      target,
+    },
   };
 }
 

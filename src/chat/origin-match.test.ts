@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOriginAllowed, normalizeAllowedOrigin } from './origin-match.js';
+import { isOriginAllowed, normalizeAllowedOrigin, originCandidates } from './origin-match.js';
 
 describe('normalizeAllowedOrigin', () => {
   it.each([
@@ -166,6 +166,38 @@ describe('isOriginAllowed', () => {
         if (isOriginAllowed(['https://shop.example.com'], origin)) {
           expect(normalizeAllowedOrigin(origin)).toBe('https://shop.example.com');
         }
+      }),
+    );
+  });
+});
+
+describe('originCandidates', () => {
+  it.each([
+    [
+      'https://a.b.example.com',
+      ['https://a.b.example.com', 'https://*.b.example.com', 'https://*.example.com', 'https://*.com'],
+    ],
+    ['https://Shop.Example.com:443', ['https://shop.example.com', 'https://*.example.com', 'https://*.com']],
+    ['http://a.localhost:5173', ['http://a.localhost:5173', 'http://*.localhost:5173']],
+    ['http://localhost:5173', ['http://localhost:5173']],
+    ['http://127.0.0.1:8080', ['http://127.0.0.1:8080']],
+    ['http://[::1]:3000', ['http://[::1]:3000']],
+    ['null', []],
+    ['https://*.example.com', []],
+    ['https://a.com/path', []],
+  ])('%s → %j', (origin, expected) => {
+    expect(originCandidates(origin)).toEqual(expected);
+  });
+
+  it('are all canonical entries, so a stored list can be matched against them by equality', () => {
+    fc.assert(
+      fc.property(fc.webUrl({ withFragments: false, withQueryParameters: false }), (url) => {
+        const origin = new URL(url).origin;
+        for (const candidate of originCandidates(origin)) {
+          // A bare-TLD pattern such as https://*.com is never stored, so it may be refused.
+          expect([candidate, null]).toContain(normalizeAllowedOrigin(candidate));
+        }
+        expect(originCandidates(origin)[0]).toBe(normalizeAllowedOrigin(origin) ?? undefined);
       }),
     );
   });

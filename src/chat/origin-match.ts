@@ -89,13 +89,29 @@ export function normalizeAllowedOrigin(value: string): string | null {
 export function isOriginAllowed(allowedOrigins: readonly string[], origin: string | undefined): boolean {
   if (allowedOrigins.length === 0) return true;
   if (origin === undefined) return false;
-  const requested = parseOrigin(origin, { allowWildcard: false });
-  if (!requested) return false;
+  const admitting = new Set(originCandidates(origin));
   return allowedOrigins.some((entry) => {
-    const allowed = parseOrigin(entry, { allowWildcard: true });
-    if (!allowed || allowed.scheme !== requested.scheme || allowed.port !== requested.port) return false;
-    return allowed.isWildcard
-      ? requested.host.endsWith(`.${allowed.host}`) && requested.host.length > allowed.host.length + 1
-      : requested.host === allowed.host;
+    const canonical = normalizeAllowedOrigin(entry);
+    return canonical !== null && admitting.has(canonical);
   });
+}
+
+/**
+ * The allowed-origin entries, in canonical form, that admit a request's `Origin`: the origin itself and a
+ * wildcard pattern for each of its parent domains (`https://a.b.example.com` → itself,
+ * `https://*.b.example.com`, `https://*.example.com`, `https://*.com`). A chatbot's stored list (always
+ * canonical, from `normalizeAllowedOrigin`) admits the origin exactly when the two share an entry, so the
+ * database can decide it in the same statement that stores the message. Empty for a malformed origin.
+ */
+export function originCandidates(origin: string): string[] {
+  const requested = parseOrigin(origin, { allowWildcard: false });
+  if (!requested) return [];
+  const candidates = [serializeOrigin(requested)];
+  // An IP address has no parent domains; a pattern never covers one.
+  if (ipv4Like.test(requested.host) || requested.host.startsWith('[')) return candidates;
+  const labels = requested.host.split('.');
+  for (let index = 1; index < labels.length; index++) {
+    candidates.push(serializeOrigin({ ...requested, host: labels.slice(index).join('.'), isWildcard: true }));
+  }
+  return candidates;
 }

@@ -1,37 +1,72 @@
 /**
  * Everything a reply needs before the provider is called, in one database round trip (the gateway's cost
- * is dominated by round trips): store the visitor's message, read the recent history and the workspace's
- * key rows. All parts of one statement see the same snapshot, so the history never contains the message
- * stored by the same statement.
+ * is dominated by round trips): authenticate the visitor (conversation, token and chatbot must match),
+ * admit the request's Origin against the chatbot's list, and only then store the visitor's message, read
+ * the recent history and the workspace's key rows. All parts of one statement see the same snapshot, so the
+ * history never contains the message stored by the same statement.
+ *
+ * The Origin is decided in SQL by set overlap: the caller passes the canonical entries that would admit
+ * the request's origin (`originCandidates`), and the chatbot's stored list is canonical.
  *
  * A Retry after a failed reply sends the same text again. It is recognised here — the conversation ends
  * with that very question and a failed, empty reply — and not stored twice, so the history (and the
  * model) sees the question once.
  */
-import { sql } from 'drizzle-orm';
+import { hashSecretToken } from '../accounts/secret-token.js';
 import type { Database } from '../db/connect.js';
+import { namedStatement } from '../db/named-statement.js';
 import type { ProviderId } from '../db/schema.js';
 import type { WorkspaceKeyRow } from '../llm/resolve.js';
 import type { ChatMessage } from '../llm/providers/provider-types.js';
 import { HISTORY_MAX_MESSAGES } from './chat-history.js';
 
 export interface VisitorMessageInput {
-  id: string;
+  publicId: string;
   conversationId: string;
-  workspaceId: string;
+  /** The bearer token the widget holds for this conversation. */
+  visitorToken: string | undefined;
+  /** True for a request without `Origin` or from BestAI's own origin (the preview page). */
+  isOwnOrigin: boolean;
+  /** `originCandidates(Origin)`: the stored entries that would admit the request. */
+  originCandidates: string[];
+  /** The new message's id. */
+  id: string;
   content: string;
   createdAt: Date;
 }
 
-export interface TurnContext {
-  /** False when the message retried the last, failed question and was not stored again. */
-  isStored: boolean;
-  /** Previous messages with text, oldest first (without the new one). */
-  history: ChatMessage[];
-  keyRows: WorkspaceKeyRow[];
+/** What a reply needs of its conversation and chatbot. */
+export interface TurnConversation {
+  conversationId: string;
+  workspaceId: string;
+  chatbotId: string;
+  systemPrompt: string;
+  errorMessage: string | null;
 }
 
+export type TurnContext =
+  /** No such conversation for this chatbot and token: nothing was stored. */
+  | { outcome: 'not_found' }
+  /** The chatbot's list does not admit the request's Origin: nothing was stored. */
+  | { outcome: 'origin_refused' }
+  | {
+      outcome: 'stored';
+      conversation: TurnConversation;
+      /** False when the message retried the last, failed question and was not stored again. */
+      isStored: boolean;
+      /** Previous messages with text, oldest first (without the new one). */
+      history: ChatMessage[];
+      keyRows: WorkspaceKeyRow[];
+    };
+
 interface ContextRow {
+  visitor: {
+    workspace_id: string;
+    chatbot_id: string;
+    system_prompt: string;
+    error_message: string | null;
+    is_origin_allowed: boolean;
+  } | null;
   stored: number | string;
   history: Array<{ role: 'user' | 'assistant'; content: string }> | string | null;
   keys:
@@ -50,21 +85,31 @@ interface ContextRow {
 const parsed = <T>(value: T | string | null): T | null =>
   typeof value === 'string' ? (JSON.parse(value) as T) : value;
 
-export async function storeMessageAndLoadContext(
-  db: Database,
-  message: VisitorMessageInput,
-): Promise<TurnContext> {
-  const { id, conversationId, workspaceId, content, createdAt } = message;
-  const result = (await db.execute(sql`
-    with retried_question as (
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const storeMessageAndReadContext = namedStatement<ContextRow>(
+  'bestai_turn_context',
+  `with visitor as (
+      select conversation.workspace_id, conversation.chatbot_id, chatbot.system_prompt, chatbot.error_message,
+        ($7::boolean or jsonb_array_length(chatbot.allowed_origins) = 0
+          or chatbot.allowed_origins ?| $8::text[]) as is_origin_allowed
+      from conversations conversation
+      join chatbots chatbot on chatbot.id = conversation.chatbot_id
+      where conversation.id = $2::uuid and conversation.visitor_token_hash = $5::text
+        and chatbot.public_id = $6::text
+    ),
+    admitted as (
+      select workspace_id from visitor where is_origin_allowed
+    ),
+    retried_question as (
       select 1
       from messages reply
       join messages question
         on question.conversation_id = reply.conversation_id
        and question.role = 'user'
-       and question.content = ${content}
+       and question.content = $1::text
        and question.created_at < reply.created_at
-      where reply.conversation_id = ${conversationId}
+      where reply.conversation_id = $2::uuid
         and reply.role = 'assistant' and reply.status = 'failed' and reply.content = ''
         and not exists (
           select 1 from messages later
@@ -78,30 +123,61 @@ export async function storeMessageAndLoadContext(
     ),
     stored as (
       insert into messages (id, conversation_id, workspace_id, role, content, status, created_at)
-      select ${id}, ${conversationId}, ${workspaceId}, 'user', ${content}, 'complete', ${createdAt.toISOString()}
+      select $3::uuid, $2::uuid, admitted.workspace_id, 'user', $1::text, 'complete', $4::timestamptz
+      from admitted
       where not exists (select 1 from retried_question)
       returning id
     ),
     recent as (
       select role, content, created_at
       from messages
-      where conversation_id = ${conversationId} and workspace_id = ${workspaceId}
+      where conversation_id = $2::uuid and exists (select 1 from admitted)
         and status <> 'failed' and content <> ''
       order by created_at desc
-      limit ${HISTORY_MAX_MESSAGES}
+      limit $9::int
     )
     select
+      (select row_to_json(visitor) from visitor) as visitor,
       (select count(*) from stored) as stored,
       (select json_agg(json_build_object('role', role, 'content', content) order by created_at) from recent) as history,
       (select json_agg(json_build_object(
           'provider', provider, 'enabled', enabled, 'ciphertext', ciphertext, 'model', model, 'masked_key', masked_key))
-        from llm_keys where workspace_id = ${workspaceId}) as keys
-  `)) as unknown as { rows: ContextRow[] };
-  const row = result.rows[0]!;
+        from llm_keys where workspace_id = (select workspace_id from admitted)) as keys`,
+);
+
+export async function storeMessageAndLoadContext(
+  db: Database,
+  message: VisitorMessageInput,
+): Promise<TurnContext> {
+  const { visitorToken, conversationId } = message;
+  if (!visitorToken || visitorToken.length > 128 || !uuidPattern.test(conversationId))
+    return { outcome: 'not_found' };
+  const [row] = await storeMessageAndReadContext(db, [
+    message.content,
+    conversationId,
+    message.id,
+    message.createdAt.toISOString(),
+    hashSecretToken(visitorToken),
+    message.publicId,
+    message.isOwnOrigin,
+    message.originCandidates,
+    HISTORY_MAX_MESSAGES,
+  ]);
+  const visitor = parsed(row!.visitor);
+  if (!visitor) return { outcome: 'not_found' };
+  if (!visitor.is_origin_allowed) return { outcome: 'origin_refused' };
   return {
-    isStored: Number(row.stored) === 1,
-    history: parsed(row.history) ?? [],
-    keyRows: (parsed(row.keys) ?? []).map((key) => ({
+    outcome: 'stored',
+    conversation: {
+      conversationId,
+      workspaceId: visitor.workspace_id,
+      chatbotId: visitor.chatbot_id,
+      systemPrompt: visitor.system_prompt,
+      errorMessage: visitor.error_message,
+    },
+    isStored: Number(row!.stored) === 1,
+    history: parsed(row!.history) ?? [],
+    keyRows: (parsed(row!.keys) ?? []).map((key) => ({
       provider: key.provider,
       enabled: key.enabled,
       ciphertext: key.ciphertext,

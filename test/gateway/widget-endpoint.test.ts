@@ -104,6 +104,31 @@ describe('origins', () => {
     expect(foreign.response.statusCode).toBe(403);
     expect(foreign.response.headers['access-control-allow-origin']).toBeUndefined();
     expect(fake.requests).toHaveLength(0);
+    const stored = await testApp.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, visitor.conversationId));
+    expect(stored).toEqual([]);
+  });
+
+  it('admits messages by the same rules as the config: exact, wildcard subdomains, nothing else', async () => {
+    const { publicId } = await createChatbot(testApp, ['https://*.example.com', 'http://localhost:5173']);
+    const visitor = await startVisitor(testApp.app, publicId, 'https://shop.example.com');
+    const statusFrom = async (origin: string) =>
+      (await sendVisitorMessage(testApp.app, { ...visitor, headers: { origin } }, `from ${origin}`)).response
+        .statusCode;
+
+    expect(await statusFrom('https://a.b.example.com')).toBe(200);
+    expect(await statusFrom('https://SHOP.example.com:443')).toBe(200);
+    expect(await statusFrom('http://localhost:5173')).toBe(200);
+    for (const origin of [
+      'https://example.com',
+      'https://evilexample.com',
+      'http://shop.example.com',
+      'null',
+    ])
+      expect({ origin, status: await statusFrom(origin) }).toEqual({ origin, status: 403 });
+    expect(fake.requests).toHaveLength(3);
   });
 
   it('allows every origin when the list is empty, and 404s an unknown chatbot', async () => {
@@ -133,12 +158,14 @@ describe('rate limits', () => {
     expect(statuses).toEqual([201, 201, 201, 429]);
 
     const other = await createChatbot(testApp);
-    const visitor = await startVisitor(testApp.app, other.publicId);
+    const visitor = await startVisitor(testApp.app, other.publicId, 'https://shop.example.com');
     const replies = [];
     for (let index = 0; index < 6; index += 1)
       replies.push((await sendVisitorMessage(testApp.app, visitor, `m${index}`)).response);
     expect(replies.map((reply) => reply.statusCode)).toEqual([200, 200, 200, 200, 200, 429]);
     expect(Number(replies[5]!.headers['retry-after'])).toBeGreaterThan(0);
+    // Readable by the embedding page, so the widget can count down.
+    expect(replies[5]!.headers['access-control-allow-origin']).toBe('https://shop.example.com');
     expect(replies[5]!.json().error.code).toBe('rate_limited');
     // The limited message was not stored and reached no provider.
     expect(fake.requests).toHaveLength(5);

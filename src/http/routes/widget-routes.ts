@@ -13,7 +13,7 @@ import {
   streamChatTurn,
   type ChatTurnDependencies,
 } from '../../chat/chat-turn.js';
-import { isOriginAllowed } from '../../chat/origin-match.js';
+import { isOriginAllowed, originCandidates } from '../../chat/origin-match.js';
 import {
   findVisitorConversation,
   listVisitorMessages,
@@ -44,19 +44,25 @@ function corsHeaders(origin: string | undefined): Record<string, string> {
 }
 
 /**
- * Admits the request's Origin for a chatbot's list and sets the CORS headers, or refuses it with 403.
  * No Origin (a script, or a same-origin GET) and BestAI's own origin (the preview page) are always
- * admitted: the list restricts which other websites may embed the chat.
+ * admitted: a chatbot's list restricts which other websites may embed the chat.
  */
-function admitOrigin(request: FastifyRequest, reply: FastifyReply, allowedOrigins: string[]): void {
+function isOwnOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  return origin === undefined || origin === request.server.context.config.publicOrigin;
+}
+
+function refuseOrigin(reply: FastifyReply): never {
   // Widget responses are meant to be read by other websites' pages.
   reply.header('cross-origin-resource-policy', 'cross-origin');
-  const origin = request.headers.origin;
-  const isOwnOrigin = origin === undefined || origin === request.server.context.config.publicOrigin;
-  if (!isOwnOrigin && !isOriginAllowed(allowedOrigins, origin)) {
-    throw new AppError('origin_not_allowed', { message: 'This chat is not available on this website.' });
-  }
-  reply.headers(corsHeaders(origin));
+  throw new AppError('origin_not_allowed', { message: 'This chat is not available on this website.' });
+}
+
+/** Admits the request's Origin for a chatbot's list and sets the CORS headers, or refuses it with 403. */
+function admitOrigin(request: FastifyRequest, reply: FastifyReply, allowedOrigins: string[]): void {
+  if (!isOwnOrigin(request) && !isOriginAllowed(allowedOrigins, request.headers.origin)) refuseOrigin(reply);
+  reply.header('cross-origin-resource-policy', 'cross-origin');
+  reply.headers(corsHeaders(request.headers.origin));
 }
 
 /** The chatbot of the URL with the Origin admitted: 404 for an unknown chatbot, 403 for a refused origin. */
@@ -214,11 +220,35 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
       },
     },
     async (request, reply) => {
-      const conversation = await admitVisitor(request, reply, request.params);
+      const { publicId, conversationId } = request.params;
       await enforceLimit(app.limiters.widgetMessages, request, {
         message: 'You are sending messages too quickly; please wait a moment.',
+      }).catch(async (error: unknown) => {
+        // The embedding page must be able to read the 429 and its Retry-After, so the Origin is admitted
+        // (and CORS headers set) first, as for every other answer.
+        await loadChatbotFor(request, reply, publicId);
+        throw error;
       });
-      const turn = await prepareChatTurn(turnDependencies, conversation, request.body.content);
+      // One statement authenticates the visitor, admits the Origin and stores the message (turn-context.ts).
+      const ownOrigin = isOwnOrigin(request);
+      const prepared = await prepareChatTurn(
+        turnDependencies,
+        {
+          publicId,
+          conversationId,
+          visitorToken: bearerToken(request),
+          isOwnOrigin: ownOrigin,
+          originCandidates: ownOrigin ? [] : originCandidates(request.headers.origin!),
+        },
+        request.body.content,
+      );
+      if (prepared.outcome === 'not_found') {
+        await loadChatbotFor(request, reply, publicId);
+        throw new AppError('not_found', { message: 'This conversation was not found; start a new one.' });
+      }
+      if (prepared.outcome === 'origin_refused') refuseOrigin(reply);
+      const { turn } = prepared;
+      const conversation = turn.conversation;
 
       // From here on the answer is a stream: errors become an `error` event, never a JSON body.
       reply.hijack();

@@ -15,6 +15,7 @@ import {
   EventStream,
   resolveTimeouts,
   trimBaseURL,
+  upstreamPostFor,
   type EventSourceMessage,
   type FailedResponse,
 } from './provider-http.js';
@@ -71,6 +72,7 @@ export function createAnthropicProvider(options: ProviderOptions): LlmProvider {
     accept: 'text/event-stream',
   };
   const toError = (response: FailedResponse): ProviderError => anthropicHttpError(response, apiKey);
+  const post = upstreamPostFor(options.fetch);
 
   async function* streamChat(request: ChatRequest): AsyncGenerator<StreamEvent, void, undefined> {
     const body = JSON.stringify({
@@ -82,7 +84,7 @@ export function createAnthropicProvider(options: ProviderOptions): LlmProvider {
     });
     const stream = new EventStream({
       provider: 'anthropic',
-      fetch: options.fetch ?? globalThis.fetch,
+      post,
       url: `${root}/messages`,
       headers,
       body,

@@ -21,6 +21,7 @@ import {
   EventStream,
   resolveTimeouts,
   trimBaseURL,
+  upstreamPostFor,
   type FailedResponse,
 } from './provider-http.js';
 import type { ChatRequest, LlmProvider, ProviderId, ProviderOptions, StreamEvent } from './provider-types.js';
@@ -63,6 +64,7 @@ export function createOpenAICompatibleProvider(
     'content-type': 'application/json',
     accept: 'text/event-stream',
   };
+  const post = upstreamPostFor(options.fetch);
   const errorContext: OpenAICompatibleErrorContext = { provider, apiKey, quirk: config.classifyError };
   const toError = (response: FailedResponse): ProviderError =>
     openAICompatibleHttpError(errorContext, response);
@@ -83,7 +85,7 @@ export function createOpenAICompatibleProvider(
     });
     const stream = new EventStream({
       provider,
-      fetch: options.fetch ?? globalThis.fetch,
+      post,
       url: `${root}/chat/completions`,
       headers,
       body,

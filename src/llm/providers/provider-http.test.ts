@@ -210,6 +210,32 @@ describe('unreachable providers', () => {
     await expect(adapter.checkKey()).rejects.toMatchObject({ code: 'provider_unavailable' });
   });
 
+  it('gives up a chat whose host accepts the connection but never answers, after connectMs', async () => {
+    const adapter = createProvider('openai', {
+      baseURL: `http://127.0.0.1:${silentPort}/v1`,
+      apiKey: 'k',
+      timeouts: { connectMs: 40 },
+    });
+
+    const { error } = await collectStream(adapter.streamChat(request));
+
+    expect(error).toMatchObject({ code: 'provider_unavailable', message: transportMessages.connectTimeout });
+  });
+
+  it('passes a caller abort before the response through as the abort reason', async () => {
+    const adapter = createProvider('groq', {
+      baseURL: `http://127.0.0.1:${silentPort}/openai/v1`,
+      apiKey: 'k',
+    });
+    const controller = new AbortController();
+    const reason = new Error('visitor left');
+
+    const collecting = collectStream(adapter.streamChat({ ...request, signal: controller.signal }));
+    setImmediate(() => controller.abort(reason));
+
+    expect((await collecting).error).toBe(reason);
+  });
+
   it('gives up a key check after keyCheckMs', async () => {
     const adapter = createProvider('deepseek', {
       baseURL: `http://127.0.0.1:${silentPort}/v1`,

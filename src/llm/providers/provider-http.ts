@@ -3,11 +3,17 @@
  * `eventsource-parser`, under three deadlines (connect, first token, idle), aborted when the caller's
  * signal aborts or the consumer stops iterating; and the `GET {root}/models` key check.
  *
- * Per chunk this does one `Date.now()`, one decode and one parser feed: the gateway's hot path.
+ * Per chunk this does one `Date.now()` and one parser feed: the gateway's hot path.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ProviderError, transportMessages } from './provider-error.js';
 import { defaultProviderTimeouts, type ProviderId, type ProviderTimeouts } from './provider-types.js';
+import {
+  postWithFetch,
+  postWithNodeHttp,
+  type UpstreamPost,
+  type UpstreamResponse,
+} from './upstream-post.js';
 
 export type { EventSourceMessage };
 
@@ -115,9 +121,14 @@ class StreamWatchdog {
   }
 }
 
+/** The transport for a streamed reply: node:http unless the caller brought its own `fetch`. */
+export function upstreamPostFor(fetchImpl: typeof fetch | undefined): UpstreamPost {
+  return fetchImpl ? postWithFetch(fetchImpl) : postWithNodeHttp;
+}
+
 export interface EventStreamRequest {
   provider: ProviderId;
-  fetch: typeof fetch;
+  post: UpstreamPost;
   url: string;
   headers: Record<string, string>;
   body: string;
@@ -164,39 +175,37 @@ export class EventStream implements AsyncIterable<EventSourceMessage> {
     }
   }
 
-  async #send(): Promise<Response> {
-    const { fetch, url, headers, body, toError } = this.#request;
-    let response: Response;
+  async #send(): Promise<UpstreamResponse> {
+    const { post, url, headers, body, toError } = this.#request;
+    let response: UpstreamResponse;
     try {
-      response = await fetch(url, { method: 'POST', headers, body, signal: this.#controller.signal });
+      response = await post({ url, headers, body, signal: this.#controller.signal });
     } catch (error) {
       throw this.#failure(error, transportMessages.unreachable);
     }
     this.#watchdog.responded();
-    if (response.ok && response.body) return response;
+    if (response.status >= 200 && response.status < 300) return response;
     const text = await response.text().catch(() => '');
     if (this.#request.signal?.aborted || this.#watchdog.timedOut) throw this.#failure(null, '');
-    throw toError({ status: response.status, text, headers: response.headers });
+    throw toError({ status: response.status, text, headers: response.headers() });
   }
 
-  async *#read(response: Response): AsyncGenerator<EventSourceMessage, void, undefined> {
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
+  async *#read(response: UpstreamResponse): AsyncGenerator<EventSourceMessage, void, undefined> {
     const pending: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (message) => pending.push(message) });
+    const pieces = response.chunks()[Symbol.asyncIterator]();
     for (;;) {
-      const chunk = await reader.read().catch((error: unknown) => {
+      const piece = await pieces.next().catch((error: unknown) => {
         throw this.#failure(error, transportMessages.dropped);
       });
-      if (chunk.done) break;
+      if (piece.done) break;
       this.#watchdog.activity();
-      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      parser.feed(piece.value);
       if (pending.length === 0) continue;
       for (let index = 0; index < pending.length; index++) yield pending[index] as EventSourceMessage;
       pending.length = 0;
     }
     this.#isBodyRead = true;
-    parser.feed(decoder.decode());
     parser.reset({ consume: true });
     for (const message of pending) yield message;
   }

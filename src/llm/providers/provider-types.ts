@@ -60,7 +60,7 @@ export interface ProviderOptions {
   /** The API root including its version segment, e.g. `https://api.openai.com/v1`. */
   baseURL: string;
   apiKey: string;
-  /** Defaults to the global `fetch`, looked up at call time. */
+  /** Replaces the transport (node:http for streamed replies, the global `fetch` for key checks); tests pass recorded fixtures here. */
   fetch?: typeof fetch;
   timeouts?: Partial<ProviderTimeouts>;
 }
