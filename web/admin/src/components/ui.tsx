@@ -1,5 +1,5 @@
-/** Small building blocks shared by every screen: headers, states, badges, times, copy buttons. */
-import { useEffect, useState, type ReactNode } from 'react';
+/** Small building blocks shared by every screen: headers, states, badges, times, copy buttons, text fields. */
+import { useEffect, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { formatExactTime, formatRelativeTime } from '../format';
 
 export function PageHeader({
@@ -176,6 +176,46 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
       </svg>
       {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : label}
     </button>
+  );
+}
+
+/**
+ * A labelled `<input>` in a form's `field` layout; every other input attribute passes through.
+ * A `hint` stands under the input as `${id}-hint` and describes it. `invalid` sets `aria-invalid`
+ * and shows the hint as an error. `inline` puts the label beside the input (filter toolbars).
+ */
+export function TextField({
+  id,
+  label,
+  hint,
+  invalid,
+  inline = false,
+  className = 'input',
+  ...inputProps
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-invalid' | 'aria-describedby'> & {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  invalid?: boolean;
+  inline?: boolean;
+}) {
+  const hintId = `${id}-hint`;
+  return (
+    <div className={inline ? 'field field--inline' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        className={className}
+        aria-invalid={invalid}
+        aria-describedby={hint ? hintId : undefined}
+        {...inputProps}
+      />
+      {hint ? (
+        <p id={hintId} className={`field__hint${invalid ? ' field__hint--error' : ''}`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

@@ -6,13 +6,12 @@ import type { Role, User } from '../api-types';
 import { errorMessage } from '../components/ui';
 import { Link, navigate, useDocumentTitle } from '../router';
 import { startSession } from '../session';
-import { AuthLayout, MIN_PASSWORD_LENGTH } from './auth-layout';
+import { AuthLayout, MIN_PASSWORD_LENGTH, NewPasswordField } from './auth-layout';
 
 export function AcceptInvitationScreen({ token }: { token: string }) {
   useDocumentTitle('Accept invitation');
   const queryClient = useQueryClient();
   const [password, setPassword] = useState('');
-  const isPasswordShort = password.length > 0 && password.length < MIN_PASSWORD_LENGTH;
 
   const accept = useMutation({
     mutationFn: async () => {
@@ -43,28 +42,13 @@ export function AcceptInvitationScreen({ token }: { token: string }) {
       }
     >
       <form className="form" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="accept-password">Choose a password</label>
-          <input
-            id="accept-password"
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={MIN_PASSWORD_LENGTH}
-            aria-invalid={isPasswordShort}
-            aria-describedby="accept-password-hint"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            autoFocus
-          />
-          <p
-            id="accept-password-hint"
-            className={`field__hint${isPasswordShort ? ' field__hint--error' : ''}`}
-          >
-            At least {MIN_PASSWORD_LENGTH} characters.
-          </p>
-        </div>
+        <NewPasswordField
+          id="accept-password"
+          label="Choose a password"
+          value={password}
+          onChange={setPassword}
+          autoFocus
+        />
         {accept.isError ? (
           <p className="form-error" role="alert">
             {errorMessage(accept.error)}

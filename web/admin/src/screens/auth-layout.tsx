@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { BrandMark } from '../components/icons';
+import { TextField } from '../components/ui';
 
 /** The centred card of the signed-out screens. */
 export function AuthLayout({
@@ -30,3 +31,58 @@ export function AuthLayout({
 }
 
 export const MIN_PASSWORD_LENGTH = 12;
+
+/** The email of a signed-out form, offered by the browser as the saved username; focused first. */
+export function EmailField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <TextField
+      id={id}
+      label="Email"
+      type="email"
+      autoComplete="username"
+      required
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      autoFocus
+    />
+  );
+}
+
+/** A password being chosen: at least MIN_PASSWORD_LENGTH characters, the hint turns red while it is shorter. */
+export function NewPasswordField({
+  id,
+  label,
+  value,
+  onChange,
+  autoFocus,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  autoFocus?: boolean;
+}) {
+  return (
+    <TextField
+      id={id}
+      label={label}
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={MIN_PASSWORD_LENGTH}
+      invalid={value.length > 0 && value.length < MIN_PASSWORD_LENGTH}
+      hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      autoFocus={autoFocus}
+    />
+  );
+}

@@ -5,7 +5,15 @@ import { ApiError, apiRequest, workspacePath } from '../api-client';
 import type { Chatbot, ChatbotSettings } from '../api-types';
 import { ConfirmDialog } from '../components/dialog';
 import { ArrowLeftIcon, ExternalIcon } from '../components/icons';
-import { CopyButton, ErrorState, errorMessage, LoadingState, Notice, PageHeader } from '../components/ui';
+import {
+  CopyButton,
+  ErrorState,
+  errorMessage,
+  LoadingState,
+  Notice,
+  PageHeader,
+  TextField,
+} from '../components/ui';
 import { can } from '../permissions';
 import { Link, navigate, useDocumentTitle } from '../router';
 import { useSession } from '../session';
@@ -191,19 +199,16 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
         <form className="form card card--padded" onSubmit={submit}>
           <fieldset className="form-section" disabled={!canWrite || save.isPending}>
             <legend className="form-section__title">Answers</legend>
-            <div className="field">
-              <label htmlFor={ids.name}>Name</label>
-              <input
-                id={ids.name}
-                className="input"
-                required
-                maxLength={100}
-                placeholder="Support assistant"
-                value={values.name}
-                aria-invalid={fieldErrors.includes('name')}
-                onChange={(event) => update('name', event.target.value)}
-              />
-            </div>
+            <TextField
+              id={ids.name}
+              label="Name"
+              required
+              maxLength={100}
+              placeholder="Support assistant"
+              value={values.name}
+              invalid={fieldErrors.includes('name')}
+              onChange={(event) => update('name', event.target.value)}
+            />
             <div className="field">
               <label htmlFor={ids.prompt}>System prompt</label>
               <textarea
@@ -238,16 +243,13 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
           <fieldset className="form-section" disabled={!canWrite || save.isPending}>
             <legend className="form-section__title">Look</legend>
             <div className="field-row">
-              <div className="field">
-                <label htmlFor={ids.title}>Title</label>
-                <input
-                  id={ids.title}
-                  className="input"
-                  maxLength={80}
-                  value={values.title}
-                  onChange={(event) => update('title', event.target.value)}
-                />
-              </div>
+              <TextField
+                id={ids.title}
+                label="Title"
+                maxLength={80}
+                value={values.title}
+                onChange={(event) => update('title', event.target.value)}
+              />
               <div className="field field--narrow">
                 <label htmlFor={ids.color}>Colour</label>
                 <div className="color-input">
@@ -269,16 +271,13 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
                 </div>
               </div>
             </div>
-            <div className="field">
-              <label htmlFor={ids.greeting}>Greeting</label>
-              <input
-                id={ids.greeting}
-                className="input"
-                maxLength={500}
-                value={values.greeting}
-                onChange={(event) => update('greeting', event.target.value)}
-              />
-            </div>
+            <TextField
+              id={ids.greeting}
+              label="Greeting"
+              maxLength={500}
+              value={values.greeting}
+              onChange={(event) => update('greeting', event.target.value)}
+            />
             <fieldset className="field">
               <legend>Position</legend>
               <div className="segmented">

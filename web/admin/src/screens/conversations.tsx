@@ -1,7 +1,7 @@
 /** Conversations: what visitors asked, filtered by chatbot and date. Every role may read them. */
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ConversationIcon } from '../components/icons';
-import { EmptyState, ErrorState, LoadingState, PageHeader, RelativeTime } from '../components/ui';
+import { EmptyState, ErrorState, LoadingState, PageHeader, RelativeTime, TextField } from '../components/ui';
 import { formatExactTime, formatNumber } from '../format';
 import { Link, navigate, useDocumentTitle, useLocation } from '../router';
 import { useSession } from '../session';
@@ -62,28 +62,26 @@ export function ConversationsScreen() {
             ))}
           </select>
         </div>
-        <div className="field field--inline">
-          <label htmlFor="conversation-from">From</label>
-          <input
-            id="conversation-from"
-            className="input input--compact"
-            type="date"
-            value={filter.from}
-            max={filter.to || undefined}
-            onChange={(event) => setFilter({ from: event.target.value })}
-          />
-        </div>
-        <div className="field field--inline">
-          <label htmlFor="conversation-to">To</label>
-          <input
-            id="conversation-to"
-            className="input input--compact"
-            type="date"
-            value={filter.to}
-            min={filter.from || undefined}
-            onChange={(event) => setFilter({ to: event.target.value })}
-          />
-        </div>
+        <TextField
+          id="conversation-from"
+          label="From"
+          inline
+          className="input input--compact"
+          type="date"
+          value={filter.from}
+          max={filter.to || undefined}
+          onChange={(event) => setFilter({ from: event.target.value })}
+        />
+        <TextField
+          id="conversation-to"
+          label="To"
+          inline
+          className="input input--compact"
+          type="date"
+          value={filter.to}
+          min={filter.from || undefined}
+          onChange={(event) => setFilter({ to: event.target.value })}
+        />
         {isFiltered ? (
           <button
             type="button"

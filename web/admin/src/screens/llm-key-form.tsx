@@ -5,7 +5,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ProviderId } from '../api-types';
 import { Dialog } from '../components/dialog';
-import { errorMessage } from '../components/ui';
+import { errorMessage, TextField } from '../components/ui';
 import { providerName } from '../format';
 
 export interface KeyFormValues {
@@ -33,7 +33,7 @@ export function LlmKeyFormDialog(props: KeyFormProps) {
   const [apiKey, setApiKey] = useState('');
   const [model, setModel] = useState(replacing?.model ?? '');
   const isBusy = stage !== 'editing';
-  const ids = { provider: useId(), apiKey: useId(), model: useId(), keyHint: useId(), modelHint: useId() };
+  const ids = { provider: useId(), apiKey: useId(), model: useId() };
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -66,48 +66,40 @@ export function LlmKeyFormDialog(props: KeyFormProps) {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={ids.apiKey}>API key</label>
-          <input
-            id={ids.apiKey}
-            className="input input--mono"
-            type="password"
-            name="bestai-provider-api-key"
-            autoComplete="off"
-            spellCheck={false}
-            data-1p-ignore
-            data-lpignore="true"
-            required
-            data-autofocus={replacing ? true : undefined}
-            disabled={isBusy}
-            aria-describedby={ids.keyHint}
-            value={apiKey}
-            onChange={(event) => setApiKey(event.target.value)}
-          />
-          <p id={ids.keyHint} className="field__hint">
-            Paste the key from your {providerName(provider)} console. It cannot be viewed again after saving.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.model}>
-            Model override <span className="field__optional">optional</span>
-          </label>
-          <input
-            id={ids.model}
-            className="input input--mono"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder={defaults[provider]}
-            disabled={isBusy}
-            aria-describedby={ids.modelHint}
-            value={model}
-            maxLength={200}
-            onChange={(event) => setModel(event.target.value)}
-          />
-          <p id={ids.modelHint} className="field__hint">
-            Leave blank to use the default, {defaults[provider]}.
-          </p>
-        </div>
+        <TextField
+          id={ids.apiKey}
+          label="API key"
+          hint={`Paste the key from your ${providerName(provider)} console. It cannot be viewed again after saving.`}
+          className="input input--mono"
+          type="password"
+          name="bestai-provider-api-key"
+          autoComplete="off"
+          spellCheck={false}
+          data-1p-ignore
+          data-lpignore="true"
+          required
+          data-autofocus={replacing ? true : undefined}
+          disabled={isBusy}
+          value={apiKey}
+          onChange={(event) => setApiKey(event.target.value)}
+        />
+        <TextField
+          id={ids.model}
+          label={
+            <>
+              Model override <span className="field__optional">optional</span>
+            </>
+          }
+          hint={`Leave blank to use the default, ${defaults[provider]}.`}
+          className="input input--mono"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={defaults[provider]}
+          disabled={isBusy}
+          value={model}
+          maxLength={200}
+          onChange={(event) => setModel(event.target.value)}
+        />
         {error ? (
           <p className="form-error" role="alert">
             {errorMessage(error)}

@@ -14,6 +14,7 @@ import {
   Notice,
   PageHeader,
   RelativeTime,
+  TextField,
   type NoticeTone,
 } from '../components/ui';
 import { roleDescriptions, roleNames } from '../format';
@@ -267,18 +268,15 @@ function InviteDialog({
       isBusy={invite.isPending}
     >
       <form className="form" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={ids.email}>Email</label>
-          <input
-            id={ids.email}
-            className="input"
-            type="email"
-            required
-            data-autofocus
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
+        <TextField
+          id={ids.email}
+          label="Email"
+          type="email"
+          required
+          data-autofocus
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
         <fieldset className="field">
           <legend>Role</legend>
           <div className="choice-list">

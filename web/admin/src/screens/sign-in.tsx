@@ -3,10 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../api-client';
 import type { Me } from '../api-types';
-import { errorMessage, Notice } from '../components/ui';
+import { errorMessage, Notice, TextField } from '../components/ui';
 import { Link, useDocumentTitle } from '../router';
 import { chooseWorkspace, meQueryKey, rememberWorkspace, setSessionHint } from '../session';
-import { AuthLayout } from './auth-layout';
+import { AuthLayout, EmailField } from './auth-layout';
 
 export function SignInScreen({ notice, onSignedIn }: { notice: string | null; onSignedIn: () => void }) {
   useDocumentTitle('Sign in');
@@ -44,31 +44,16 @@ export function SignInScreen({ notice, onSignedIn }: { notice: string | null; on
     >
       {notice && !signIn.isError ? <Notice tone="info">{notice}</Notice> : null}
       <form className="form" onSubmit={submit} noValidate={false}>
-        <div className="field">
-          <label htmlFor="sign-in-email">Email</label>
-          <input
-            id="sign-in-email"
-            className="input"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            autoFocus
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="sign-in-password">Password</label>
-          <input
-            id="sign-in-password"
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </div>
+        <EmailField id="sign-in-email" value={email} onChange={setEmail} />
+        <TextField
+          id="sign-in-password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
         {signIn.isError ? (
           <p className="form-error" role="alert">
             {errorMessage(signIn.error)}

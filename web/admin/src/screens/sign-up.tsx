@@ -3,10 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../api-client';
 import type { User, WorkspaceMembership } from '../api-types';
-import { errorMessage } from '../components/ui';
+import { errorMessage, TextField } from '../components/ui';
 import { Link, navigate, useDocumentTitle } from '../router';
 import { startSession } from '../session';
-import { AuthLayout, MIN_PASSWORD_LENGTH } from './auth-layout';
+import { AuthLayout, EmailField, MIN_PASSWORD_LENGTH, NewPasswordField } from './auth-layout';
 
 export function SignUpScreen() {
   useDocumentTitle('Create a workspace');
@@ -14,7 +14,6 @@ export function SignUpScreen() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [workspaceName, setWorkspaceName] = useState('');
-  const isPasswordShort = password.length > 0 && password.length < MIN_PASSWORD_LENGTH;
 
   const signUp = useMutation({
     mutationFn: async () => {
@@ -45,52 +44,17 @@ export function SignUpScreen() {
       }
     >
       <form className="form" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="sign-up-email">Email</label>
-          <input
-            id="sign-up-email"
-            className="input"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            autoFocus
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="sign-up-password">Password</label>
-          <input
-            id="sign-up-password"
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={MIN_PASSWORD_LENGTH}
-            aria-invalid={isPasswordShort}
-            aria-describedby="sign-up-password-hint"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          <p
-            id="sign-up-password-hint"
-            className={`field__hint${isPasswordShort ? ' field__hint--error' : ''}`}
-          >
-            At least {MIN_PASSWORD_LENGTH} characters.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor="sign-up-workspace">Workspace name</label>
-          <input
-            id="sign-up-workspace"
-            className="input"
-            required
-            maxLength={100}
-            placeholder="Acme Support"
-            value={workspaceName}
-            onChange={(event) => setWorkspaceName(event.target.value)}
-          />
-        </div>
+        <EmailField id="sign-up-email" value={email} onChange={setEmail} />
+        <NewPasswordField id="sign-up-password" label="Password" value={password} onChange={setPassword} />
+        <TextField
+          id="sign-up-workspace"
+          label="Workspace name"
+          required
+          maxLength={100}
+          placeholder="Acme Support"
+          value={workspaceName}
+          onChange={(event) => setWorkspaceName(event.target.value)}
+        />
         {signUp.isError ? (
           <p className="form-error" role="alert">
             {errorMessage(signUp.error)}

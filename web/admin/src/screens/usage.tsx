@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Usage } from '../api-types';
 import { UsageIcon } from '../components/icons';
-import { EmptyState, ErrorState, LoadingState, PageHeader } from '../components/ui';
+import { EmptyState, ErrorState, LoadingState, PageHeader, TextField } from '../components/ui';
 import { UsageChart } from '../components/usage-chart';
 import { daysAgo, formatNumber, providerColor, providerName, toDateInput } from '../format';
 import { navigate, useDocumentTitle, useLocation } from '../router';
@@ -63,28 +63,26 @@ export function UsageScreen() {
             );
           })}
         </div>
-        <div className="field field--inline">
-          <label htmlFor="usage-from">From</label>
-          <input
-            id="usage-from"
-            className="input input--compact"
-            type="date"
-            value={from}
-            max={to}
-            onChange={(event) => event.target.value && setRange(event.target.value, to)}
-          />
-        </div>
-        <div className="field field--inline">
-          <label htmlFor="usage-to">To</label>
-          <input
-            id="usage-to"
-            className="input input--compact"
-            type="date"
-            value={to}
-            min={from}
-            onChange={(event) => event.target.value && setRange(from, event.target.value)}
-          />
-        </div>
+        <TextField
+          id="usage-from"
+          label="From"
+          inline
+          className="input input--compact"
+          type="date"
+          value={from}
+          max={to}
+          onChange={(event) => event.target.value && setRange(event.target.value, to)}
+        />
+        <TextField
+          id="usage-to"
+          label="To"
+          inline
+          className="input input--compact"
+          type="date"
+          value={to}
+          min={from}
+          onChange={(event) => event.target.value && setRange(from, event.target.value)}
+        />
       </div>
       {!isRangeValid ? (
         <p className="form-error" role="alert">
