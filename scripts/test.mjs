@@ -49,6 +49,7 @@ if (TEST_DATABASE_URL) {
     'src/llm/keys/',
     'src/chat/',
     'src/boot/',
+    'src/db/named-statement.test.ts',
     'test/gateway/',
     'test/security/',
     'test/multi-instance/',
