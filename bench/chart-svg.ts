@@ -12,6 +12,7 @@ const colors: Record<string, [string, string]> = {
   'bestai-pglite': ['#1f5fbf', '#8fb3ea'],
   'bestai-postgres': ['#1a8a5a', '#8fd3b4'],
   portkey: ['#d2691e', '#f3b98c'],
+  floor: ['#777777', '#c4c4c4'],
 };
 
 function escapeXml(text: string): string {

@@ -6,6 +6,7 @@ import {
   createPostgresDatabase,
   directTarget,
   startBestAI,
+  startContractFloor,
   startFakeProviderProcess,
   startPortkey,
   type BestAIProcess,
@@ -46,6 +47,8 @@ export async function startLab(
   const adminUrl = process.env.TEST_DATABASE_URL;
   const database = adminUrl && wants('bestai-postgres') ? await createPostgresDatabase(adminUrl) : undefined;
   if (database) stack.push(database.drop);
+  const floorDatabase = adminUrl && wants('floor') ? await createPostgresDatabase(adminUrl) : undefined;
+  if (floorDatabase) stack.push(floorDatabase.drop);
   else if (!adminUrl) notes.push('TEST_DATABASE_URL was not set: BestAI ran on embedded PGlite only.');
   const [pglite, postgres, portkey] = await Promise.all([
     wants('bestai-pglite')
@@ -62,12 +65,15 @@ export async function startLab(
       : undefined,
     wants('portkey') ? startPortkey(fake) : undefined,
   ]);
+  const floor = floorDatabase ? await startContractFloor(fake, floorDatabase.url) : undefined;
+  if (floor) stack.push(floor.stop);
   const bestAIs = [pglite, postgres].filter((started) => started !== undefined);
   for (const started of [...bestAIs, portkey]) if (started) stack.push(started.stop);
   const targets = [
     directTarget(fake),
     ...bestAIs.map((started) => started.target),
     ...(portkey ? [portkey.target] : []),
+    ...(floor ? [floor.target] : []),
   ];
   const connections = Math.max(
     ...plan.shapes.flatMap((shape) => shape.levels.map((level) => level.concurrency)),

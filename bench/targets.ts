@@ -238,6 +238,31 @@ function openAITarget(input: {
   };
 }
 
+/** The contract floor (`bench/contract-floor-server.ts`) on its own PostgreSQL database. */
+export async function startContractFloor(
+  fake: FakeProviderProcess,
+  databaseUrl: string,
+): Promise<{ target: LoadTarget; stop(): Promise<void> }> {
+  const started = await startNodeProcess(
+    'Contract floor',
+    ['--import', 'tsx', 'bench/contract-floor-server.ts', databaseUrl, fake.url],
+    cleanEnvironment(),
+    /listening on \d+/,
+  );
+  const port = /listening on (\d+)/.exec(started.readyLine)![1]!;
+  return {
+    target: openAITarget({
+      name: 'floor',
+      label: 'Contract floor (PostgreSQL)',
+      url: `http://127.0.0.1:${port}`,
+      pid: started.pid,
+      path: '/openai/v1/chat/completions',
+      headers: {},
+    }),
+    stop: started.stop,
+  };
+}
+
 export interface PortkeyProcess {
   target: LoadTarget;
   stop(): Promise<void>;
