@@ -89,27 +89,32 @@ function renderPanel(rows: StreamRow[], title: string, offsetY: number): string 
   return parts.join('\n');
 }
 
-function renderLegend(rows: StreamRow[], offsetY: number): string {
-  const seen = new Map(rows.map((row) => [row.target, row.label]));
-  const parts: string[] = [];
-  let x = margin.left;
-  for (const [target, label] of seen) {
+const legendColumns = 2;
+const legendRowHeight = 20;
+
+/** Two entries a row, so any number of targets fits the width. */
+function renderLegend(rows: StreamRow[], offsetY: number): { svg: string; height: number } {
+  const seen = [...new Map(rows.map((row) => [row.target, row.label]))];
+  const columnWidth = (panelWidth - margin.left) / legendColumns;
+  const parts = seen.flatMap(([target, label], index) => {
     const [solid, light] = colors[target] ?? ['#666', '#bbb'];
-    parts.push(
-      `<rect x="${x}" y="${offsetY}" width="12" height="12" fill="${solid}"/>`,
-      `<rect x="${x + 14}" y="${offsetY}" width="12" height="12" fill="${light}"/>`,
-      `<text x="${x + 32}" y="${offsetY + 10}" font-size="12">${escapeXml(label)} (p50, p99)</text>`,
-    );
-    x += 48 + label.length * 7 + 60;
-  }
-  return parts.join('\n');
+    const x = margin.left + (index % legendColumns) * columnWidth;
+    const y = offsetY + Math.floor(index / legendColumns) * legendRowHeight;
+    return [
+      `<rect x="${x}" y="${y}" width="12" height="12" fill="${solid}"/>`,
+      `<rect x="${x + 14}" y="${y}" width="12" height="12" fill="${light}"/>`,
+      `<text x="${x + 32}" y="${y + 10}" font-size="12">${escapeXml(label)} (p50, p99)</text>`,
+    ];
+  });
+  return { svg: parts.join('\n'), height: Math.ceil(seen.length / legendColumns) * legendRowHeight + 10 };
 }
 
 /** The whole SVG document for the streaming rows of a run (the direct rows are the baseline, not drawn). */
 export function renderAddedTtftChart(streaming: StreamRow[]): string {
   const drawn = streaming.filter((row) => row.target !== 'direct');
   const shapes = [...new Map(drawn.map((row) => [row.shape, row.shapeLabel]))];
-  const legendHeight = 30;
+  const legend = renderLegend(drawn, 10);
+  const legendHeight = legend.height + 10;
   const height = legendHeight + shapes.length * panelHeight + 10;
   const panels = shapes.map(([shape, label], index) =>
     renderPanel(
@@ -120,7 +125,7 @@ export function renderAddedTtftChart(streaming: StreamRow[]): string {
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${panelWidth}" height="${height}" viewBox="0 0 ${panelWidth} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" role="img" aria-label="Added time to first token by concurrency, BestAI and Portkey">
 <rect width="100%" height="100%" fill="#fff"/>
-${renderLegend(drawn, 10)}
+${legend.svg}
 ${panels.join('\n')}
 </svg>
 `;
