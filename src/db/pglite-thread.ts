@@ -42,7 +42,9 @@ const workerScript = `
         parentPort.postMessage({ id });
       }
     } catch (error) {
-      parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+      // PGlite's file system errors are plain objects, not Errors.
+      const text = error instanceof Error ? error.message : JSON.stringify(error);
+      parentPort.postMessage({ id, error: text });
     }
   });`;
 
