@@ -83,10 +83,19 @@ async function loadChatbotFor(
 }
 
 /**
- * The visitor's conversation with the Origin admitted — one query on the usual path. When it is not found,
- * the chatbot is looked up too, so the 404 (or 403) carries the right CORS headers and the widget can read
- * it and start a new conversation.
+ * The answer for a conversation that does not exist for this chatbot and token. The chatbot is looked up
+ * first, so the 404 (or 403) carries the right CORS headers and the widget can read it and start anew.
  */
+async function refuseUnknownConversation(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  publicId: string,
+): Promise<never> {
+  await loadChatbotFor(request, reply, publicId);
+  throw new AppError('not_found', { message: 'This conversation was not found; start a new one.' });
+}
+
+/** The visitor's conversation with the Origin admitted — one query on the usual path. */
 async function admitVisitor(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -94,10 +103,7 @@ async function admitVisitor(
 ): Promise<VisitorConversation> {
   const { db } = request.server.context.database;
   const conversation = await findVisitorConversation(db, { ...params, visitorToken: bearerToken(request) });
-  if (!conversation) {
-    await loadChatbotFor(request, reply, params.publicId);
-    throw new AppError('not_found', { message: 'This conversation was not found; start a new one.' });
-  }
+  if (!conversation) return refuseUnknownConversation(request, reply, params.publicId);
   admitOrigin(request, reply, conversation.allowedOrigins);
   return conversation;
 }
@@ -242,10 +248,7 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
         },
         request.body.content,
       );
-      if (prepared.outcome === 'not_found') {
-        await loadChatbotFor(request, reply, publicId);
-        throw new AppError('not_found', { message: 'This conversation was not found; start a new one.' });
-      }
+      if (prepared.outcome === 'not_found') return refuseUnknownConversation(request, reply, publicId);
       if (prepared.outcome === 'origin_refused') refuseOrigin(reply);
       const { turn } = prepared;
       const conversation = turn.conversation;
