@@ -62,6 +62,10 @@ export function MembersScreen() {
         method: 'DELETE',
       }),
     onSuccess: (_answer, member) => {
+      // The row leaves together with the notice, not a refetch later.
+      queryClient.setQueryData<Member[]>(workspaceKeys.members(workspace.id), (current) =>
+        current?.filter((candidate) => candidate.userId !== member.userId),
+      );
       setRemoving(null);
       setNotice({ tone: 'success', text: `${member.email} was removed from ${workspace.name}.` });
     },
