@@ -31,7 +31,8 @@ export async function setReply(lab: Lab, shape: Omit<ReplyShape, 'text'>): Promi
 }
 
 /**
- * Builds the server and starts the fake, the BestAI targets and Portkey; each stop goes on `stack`.
+ * Builds the server and starts the fake, the BestAI targets, Portkey and (with PostgreSQL) the contract floor;
+ * each stop goes on `stack`.
  * `selectedTargets` (names beside `direct`) limits which start; all by default.
  */
 export async function startLab(

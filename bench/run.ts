@@ -1,8 +1,8 @@
 /**
  * `npm run bench` (quick, under 3 minutes on 2 cores) and `npm run bench -- --full`: starts the fake
- * providers, BestAI (PGlite; PostgreSQL too when TEST_DATABASE_URL is set) and Portkey, drives the same
- * streaming chats at each of them and at the fake directly in alternating rounds, then prints the
- * tables and writes bench/results/*.json, docs/benchmarks.md and docs/benchmarks-added-ttft.svg.
+ * providers, BestAI (PGlite; PostgreSQL and the contract floor too when TEST_DATABASE_URL is set) and
+ * Portkey, drives the same streaming chats at each of them and at the fake directly in alternating rounds,
+ * then prints the tables and writes bench/results/*.json, docs/benchmarks.md and docs/benchmarks-added-ttft.svg.
  * `npm run bench -- --profile` instead runs BestAI under load with --cpu-prof and prints its hot functions.
  */
 import { existsSync, readFileSync } from 'node:fs';
