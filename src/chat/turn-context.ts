@@ -19,6 +19,7 @@ import type { ProviderId } from '../db/schema.js';
 import type { WorkspaceKeyRow } from '../llm/resolve.js';
 import type { ChatMessage } from '../llm/providers/provider-types.js';
 import { HISTORY_MAX_MESSAGES } from './chat-history.js';
+import { isWellFormedVisitor } from './visitor-conversations.js';
 
 export interface VisitorMessageInput {
   publicId: string;
@@ -68,25 +69,17 @@ interface ContextRow {
     is_origin_allowed: boolean;
   } | null;
   stored: number | string;
-  history: Array<{ role: 'user' | 'assistant'; content: string }> | string | null;
-  keys:
-    | Array<{
-        provider: ProviderId;
-        enabled: boolean;
-        ciphertext: string;
-        model: string | null;
-        masked_key: string;
-      }>
-    | string
-    | null;
+  history: Array<{ role: 'user' | 'assistant'; content: string }> | null;
+  keys: Array<{
+    provider: ProviderId;
+    enabled: boolean;
+    ciphertext: string;
+    model: string | null;
+    masked_key: string;
+  }> | null;
 }
 
-/** JSON columns arrive parsed from `pg` and PGlite alike; a string is parsed here just in case. */
-const parsed = <T>(value: T | string | null): T | null =>
-  typeof value === 'string' ? (JSON.parse(value) as T) : value;
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+// JSON columns arrive parsed, from `pg` and from PGlite alike.
 const storeMessageAndReadContext = namedStatement<ContextRow>(
   'bestai_turn_context',
   `with visitor as (
@@ -150,8 +143,7 @@ export async function storeMessageAndLoadContext(
   message: VisitorMessageInput,
 ): Promise<TurnContext> {
   const { visitorToken, conversationId } = message;
-  if (!visitorToken || visitorToken.length > 128 || !uuidPattern.test(conversationId))
-    return { outcome: 'not_found' };
+  if (!isWellFormedVisitor(conversationId, visitorToken)) return { outcome: 'not_found' };
   const [row] = await storeMessageAndReadContext(db, [
     message.content,
     conversationId,
@@ -163,7 +155,7 @@ export async function storeMessageAndLoadContext(
     message.originCandidates,
     HISTORY_MAX_MESSAGES,
   ]);
-  const visitor = parsed(row!.visitor);
+  const visitor = row!.visitor;
   if (!visitor) return { outcome: 'not_found' };
   if (!visitor.is_origin_allowed) return { outcome: 'origin_refused' };
   return {
@@ -176,8 +168,8 @@ export async function storeMessageAndLoadContext(
       errorMessage: visitor.error_message,
     },
     isStored: Number(row!.stored) === 1,
-    history: parsed(row!.history) ?? [],
-    keyRows: (parsed(row!.keys) ?? []).map((key) => ({
+    history: row!.history ?? [],
+    keyRows: (row!.keys ?? []).map((key) => ({
       provider: key.provider,
       enabled: key.enabled,
       ciphertext: key.ciphertext,

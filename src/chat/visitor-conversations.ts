@@ -2,10 +2,10 @@
  * The visitor's side of a conversation: started with a random bearer token (stored only hashed) that is
  * bound to that one conversation of that one chatbot.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { createSecretToken, hashSecretToken } from '../accounts/secret-token.js';
 import type { Database } from '../db/connect.js';
-import { preparedPerDatabase } from '../db/prepared-statement.js';
+import { isUuid } from '../db/ids.js';
 import { chatbots, conversations, messages } from '../db/schema.js';
 
 export interface VisitorConversation {
@@ -17,8 +17,6 @@ export interface VisitorConversation {
   /** The chatbot's origin rules, checked by the caller. */
   allowedOrigins: string[];
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function startConversation(
   db: Database,
@@ -35,6 +33,16 @@ export async function startConversation(
   return { conversationId, visitorToken };
 }
 
+/** A conversation id and a visitor token that could name a conversation; anything else needs no query. */
+export function isWellFormedVisitor(
+  conversationId: string,
+  visitorToken: string | undefined,
+): visitorToken is string {
+  return (
+    visitorToken !== undefined && visitorToken !== '' && visitorToken.length <= 128 && isUuid(conversationId)
+  );
+}
+
 /**
  * The conversation a visitor token opens, with what a reply needs of its chatbot — one query. Null for an
  * unknown conversation, another chatbot's conversation or a wrong token alike.
@@ -43,18 +51,8 @@ export async function findVisitorConversation(
   db: Database,
   input: { publicId: string; conversationId: string; visitorToken: string | undefined },
 ): Promise<VisitorConversation | null> {
-  if (!input.visitorToken || input.visitorToken.length > 128 || !uuidPattern.test(input.conversationId))
-    return null;
-  const [row] = await selectVisitorConversation(db).execute({
-    conversationId: input.conversationId,
-    visitorTokenHash: hashSecretToken(input.visitorToken),
-    publicId: input.publicId,
-  });
-  return row ?? null;
-}
-
-const selectVisitorConversation = preparedPerDatabase((db) =>
-  db
+  if (!isWellFormedVisitor(input.conversationId, input.visitorToken)) return null;
+  const [row] = await db
     .select({
       conversationId: conversations.id,
       workspaceId: conversations.workspaceId,
@@ -67,14 +65,14 @@ const selectVisitorConversation = preparedPerDatabase((db) =>
     .innerJoin(chatbots, eq(chatbots.id, conversations.chatbotId))
     .where(
       and(
-        eq(conversations.id, sql.placeholder('conversationId')),
-        eq(conversations.visitorTokenHash, sql.placeholder('visitorTokenHash')),
-        eq(chatbots.publicId, sql.placeholder('publicId')),
+        eq(conversations.id, input.conversationId),
+        eq(conversations.visitorTokenHash, hashSecretToken(input.visitorToken)),
+        eq(chatbots.publicId, input.publicId),
       ),
     )
-    .limit(1)
-    .prepare('bestai_visitor_conversation'),
-);
+    .limit(1);
+  return row ?? null;
+}
 
 export interface VisitorMessage {
   id: string;

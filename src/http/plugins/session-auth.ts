@@ -6,11 +6,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findSessionUser, SESSION_IDLE_MS, type SessionUser } from '../../accounts/session-store.js';
 import { AppError, notFound } from '../../app-error.js';
 import type { AuditActor } from '../../audit/audit-log.js';
+import { isUuid } from '../../db/ids.js';
 import { findRole } from '../../workspaces/member-service.js';
 import { can, type Action, type Role } from '../../workspaces/permissions.js';
 
 export const SESSION_COOKIE = 'bestai_session';
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const sessionUsers = new WeakMap<FastifyRequest, SessionUser | null>();
 
@@ -64,7 +64,7 @@ export async function requireWorkspaceAccess(
   action: Action,
 ): Promise<WorkspaceAccess> {
   const user = await requireUser(request);
-  const role = uuidPattern.test(workspaceId)
+  const role = isUuid(workspaceId)
     ? await findRole(request.server.context.database.db, workspaceId, user.id)
     : null;
   if (!role) throw notFound('The workspace');
@@ -77,8 +77,4 @@ export async function requireWorkspaceAccess(
 /** The audit log's view of who made a request. */
 export function auditActorOf(request: FastifyRequest, user: SessionUser): AuditActor {
   return { userId: user.id, email: user.email, ip: request.ip, userAgent: request.headers['user-agent'] };
-}
-
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value);
 }

@@ -15,7 +15,8 @@ import {
   MAX_ALLOWED_ORIGINS,
   normalizeAllowedOrigin,
 } from '../../chat/origin-match.js';
-import { auditActorOf, isUuid, requireWorkspaceAccess } from '../plugins/session-auth.js';
+import { isUuid } from '../../db/ids.js';
+import { auditActorOf, requireWorkspaceAccess } from '../plugins/session-auth.js';
 import { isoDate, workspaceParams } from './schemas.js';
 
 const maxCharacters = (limit: number) => ({ message: `must be at most ${limit} characters` });

@@ -7,7 +7,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../app-error.js';
 import { findConversation, listConversations } from '../../chat/conversation-queries.js';
-import { isUuid, requireWorkspaceAccess } from '../plugins/session-auth.js';
+import { isUuid } from '../../db/ids.js';
+import { requireWorkspaceAccess } from '../plugins/session-auth.js';
 import { isoDate, workspaceParams } from './schemas.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -6,7 +6,8 @@ import { recordAuditEntry } from '../../audit/audit-log.js';
 import { acceptInvitation, createInvitation } from '../../workspaces/invitation-service.js';
 import { changeMemberRole, listMembers, removeMember } from '../../workspaces/member-service.js';
 import { invitableRoles } from '../../workspaces/permissions.js';
-import { auditActorOf, isUuid, requireWorkspaceAccess, setSessionCookie } from '../plugins/session-auth.js';
+import { isUuid } from '../../db/ids.js';
+import { auditActorOf, requireWorkspaceAccess, setSessionCookie } from '../plugins/session-auth.js';
 import { notFound } from '../../app-error.js';
 import { emailSchema, isoDate, passwordSchema, roleSchema, userSchema, workspaceParams } from './schemas.js';
 
