@@ -15,6 +15,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -26,6 +27,8 @@ export const users = pgTable('users', {
   /** Stored lower-cased and trimmed; unique. */
   email: text('email').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
+  /** Whether the user gets workspace alerts by mail (owners and admins only receive them). */
+  alertEmails: boolean('alert_emails').notNull().default(true),
   createdAt: createdAt(),
 });
 
@@ -229,6 +232,114 @@ export const messages = pgTable(
   ],
 );
 
+/**
+ * Background work any instance may run: claimed with `for update skip locked`, held by a lease that the
+ * runner renews while the job runs, so a crashed instance's job is taken over once the lease lapses.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** Two enqueues with the same key make one job, whatever instance enqueues them. */
+    dedupeKey: text('dedupe_key').unique(),
+    status: text('status', { enum: ['pending', 'running', 'done', 'failed'] })
+      .notNull()
+      .default('pending'),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(10),
+    /** The instance holding the job, and until when; a lapsed lease lets another instance take it. */
+    lockedBy: text('locked_by'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('jobs_due_idx').on(table.status, table.runAt),
+    check('jobs_status_check', sql`${table.status} in ('pending','running','done','failed')`),
+  ],
+);
+
+export const alertKinds = ['budget.threshold', 'key.failing', 'key.recovered', 'fallback.used'] as const;
+export const alertSeverities = ['info', 'warning', 'critical'] as const;
+
+/** What owners and admins should know about their workspace. Written once per `dedupe_key`. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: alertKinds }).notNull(),
+    severity: text('severity', { enum: alertSeverities }).notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    /** A path in the admin (e.g. `/integrations/llm`), the one click that fixes it. */
+    link: text('link'),
+    dedupeKey: text('dedupe_key').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('alerts_dedupe_idx').on(table.workspaceId, table.dedupeKey),
+    index('alerts_workspace_idx').on(table.workspaceId, table.createdAt),
+  ],
+);
+
+/** Which user has read which alert: each owner and admin has their own unread count. */
+export const alertReads = pgTable(
+  'alert_reads',
+  {
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.alertId, table.userId] })],
+);
+
+/**
+ * The health of one key across messages, for `key.failing`: an incident opens after 3 failed messages in
+ * a row or 2 minutes of failures, and closes on the next success.
+ */
+export const keyIncidents = pgTable(
+  'key_incidents',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The key's scope and provider, e.g. `workspace:anthropic`. */
+    keyRef: text('key_ref').notNull(),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    failingSince: timestamp('failing_since', { withTimezone: true }),
+    /** Set once `key.failing` was raised for the current run of failures; cleared by a success. */
+    incidentId: uuid('incident_id'),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ columns: [table.workspaceId, table.keyRef] })],
+);
+
+/** Password reset requests: single use, one hour, the token stored only as its SHA-256. */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [index('password_resets_user_idx').on(table.userId)],
+);
+
 export const schema = {
   users,
   workspaces,
@@ -241,6 +352,11 @@ export const schema = {
   chatbots,
   conversations,
   messages,
+  jobs,
+  alerts,
+  alertReads,
+  keyIncidents,
+  passwordResets,
 };
 
 export type Role = (typeof memberships.$inferSelect)['role'];

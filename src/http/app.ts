@@ -13,11 +13,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { createJobHandlers } from '../background-work.js';
+import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/job-runner.js';
 import { createGatewayMetrics } from '../llm/gateway-metrics.js';
 import type { AppContext } from './app-context.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { originCheckPlugin } from './plugins/origin-check.js';
 import { rateLimitsPlugin } from './plugins/rate-limits.js';
+import { alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { chatbotRoutes } from './routes/chatbot-routes.js';
@@ -53,6 +56,15 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   loggerInstance?: FastifyServerOptions['loggerInstance'];
   redis?: Redis;
+  /** Overrides of the background job runner's timing (tests use short backoffs and polls). */
+  jobRunner?: Partial<Pick<JobRunnerOptions, 'owner' | 'pollIntervalMs' | 'leaseMs' | 'backoffMs'>>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This instance's background job runner; `wake()` it after enqueueing a job. */
+    jobRunner: JobRunner;
+  }
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -71,6 +83,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('context', context);
+  const jobRunner = createJobRunner({
+    db: context.database.db,
+    handlers: createJobHandlers(context),
+    log: app.log.child({ component: 'jobs' }),
+    ...options.jobRunner,
+  });
+  app.decorate('jobRunner', jobRunner);
+  // Jobs run while the app is up; at close they stop before the database does (server.ts closes it after).
+  app.addHook('onReady', async () => jobRunner.start());
+  app.addHook('onClose', async () => jobRunner.stop());
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -116,6 +138,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(memberRoutes);
   await app.register(llmKeyRoutes);
   await app.register(auditRoutes);
+  await app.register(alertRoutes);
   await app.register(chatbotRoutes);
   await app.register(conversationRoutes);
   await app.register(usageRoutes);

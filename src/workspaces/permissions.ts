@@ -26,6 +26,7 @@ const allowedRoles = {
   'chatbots.write': ownerAndAdmin,
   'conversations.read': everyone,
   'usage.read': everyone,
+  'alerts.read': ownerAndAdmin,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof allowedRoles;
