@@ -1,6 +1,7 @@
 /**
  * Starts BestAI: config → keyring → database → boot checks → HTTP → listen, and stops it gracefully
- * (stop accepting, let in-flight requests and streams finish for up to 10 s, close the database).
+ * (stop accepting, let in-flight requests and streams finish for up to 10 s, then end the streams still
+ * open — each visitor is asked to send again and each row keeps its partial text — and close the database).
  */
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -8,10 +9,13 @@ import path from 'node:path';
 import { loadKeyring } from './boot/application-secret.js';
 import { assertSecretsOpenStoredKeys } from './boot/vault-check.js';
 import type { Config } from './config.js';
+import { startStaleReplySweeper } from './chat/stale-reply-sweep.js';
 import { openDatabase, type DatabaseHandle } from './db/connect.js';
 import { buildApp } from './http/app.js';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
+/** After the grace period: how long the streams still open get to tell their visitors and save their rows. */
+const STOP_STREAMS_MS = 5_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -57,6 +61,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const listening = app;
+  const stopSweeper = startStaleReplySweeper(database.db, app.log);
   let stopping: Promise<void> | undefined;
   return {
     app: listening,
@@ -73,12 +78,19 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
         );
         try {
           if ((await Promise.race([closed, timedOut])) === 'timeout') {
-            listening.log.warn('Streams still open after 10 s; closing them.');
-            listening.server.closeAllConnections();
+            listening.log.warn(
+              { openReplies: listening.openReplies.size },
+              'Streams still open after 10 s; ending them.',
+            );
+            await listening.openReplies.stopAll(STOP_STREAMS_MS);
+            // Their last events are written; the idle sweep closes their connections. Anything else goes now.
+            const ended = new Promise<'timeout'>((resolve) => setTimeout(resolve, 1_000, 'timeout').unref());
+            if ((await Promise.race([closed, ended])) === 'timeout') listening.server.closeAllConnections();
             await closed;
           }
         } finally {
           clearInterval(idleSweep);
+          stopSweeper();
         }
         redis?.disconnect();
         await database.close();

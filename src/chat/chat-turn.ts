@@ -1,14 +1,18 @@
 /**
  * One visitor message → one assistant reply: the gateway's hot path.
  *   prepare: in one statement, authenticate the visitor and admit the Origin, then store the visitor's
- *            message (before any provider is called, so nothing is lost) and read the bounded history and
- *            the key rows; resolve the key from those rows;
+ *            message (before any provider is called, so nothing is lost) with its reply row as `streaming`,
+ *            and read the bounded history and the key rows; resolve the key from those rows;
  *   stream:  call the resolved provider (at most one retry, only before the first token), pass text on as it
- *            arrives, then store the reply with its status, tokens and timings, and the key's health.
+ *            arrives (its partial text saved periodically by `OpenReplies`), then fill in the reply row with
+ *            its status, tokens and timings, and the key's health. That final write is retried in the
+ *            background when the database is away: a reply the visitor read whole is never turned into an
+ *            error afterwards.
  * A failure never falls back to the platform key or another provider.
  */
 import type { Config } from '../config.js';
 import type { Database } from '../db/connect.js';
+import { isDatabaseUnavailable } from '../db/database-errors.js';
 import type { GatewayMetrics } from '../llm/gateway-metrics.js';
 import { describeProviderFailure, recordKeyFailure } from '../llm/keys/key-health.js';
 import { createProviderClient } from '../llm/provider-clients.js';
@@ -18,7 +22,8 @@ import { streamWithRetry } from '../llm/providers/retry-policy.js';
 import { resolveProvider, type ResolvedProvider } from '../llm/resolve.js';
 import type { Keyring } from '../vault/index.js';
 import { boundHistory } from './chat-history.js';
-import { storeReply } from './reply-store.js';
+import type { OpenReplies, OpenReply } from './open-replies.js';
+import { storeReply, type ReplyRecord } from './reply-store.js';
 import {
   storeMessageAndLoadContext,
   type TurnConversation,
@@ -27,12 +32,19 @@ import {
 
 export const DEFAULT_VISITOR_ERROR =
   'Sorry, the assistant cannot answer right now. Please try again in a moment.';
+/** For a reply cut because the server stops (a deploy or a restart): the next instance will answer. */
+export const SERVER_STOPPING_VISITOR_ERROR =
+  'Sorry, the assistant was restarted before it could finish. Please send your message again.';
+
+/** The abort reason of a reply ended by `OpenReplies.stopAll()`. */
+const serverStopping = Symbol('server stopping');
 
 export interface ChatTurnDependencies {
   db: Database;
   keyring: Keyring;
   config: Readonly<Config>;
   metrics: GatewayMetrics;
+  replies: OpenReplies;
   fetch?: typeof fetch;
   log: { warn(object: object, message: string): void; error(object: object, message: string): void };
 }
@@ -47,8 +59,8 @@ export interface PreparedTurn {
   conversation: TurnConversation;
   history: ChatMessage[];
   receivedAt: number;
-  /** Just after the visitor's message, so the reply sorts after it whenever it is stored. */
-  replyCreatedAt: Date;
+  /** The reply's row, stored as `streaming` with the visitor's message. */
+  replyId: string;
   target: ResolvedProvider | { failure: unknown };
 }
 
@@ -70,11 +82,15 @@ export async function prepareChatTurn(
 ): Promise<PrepareOutcome> {
   const receivedAt = performance.now();
   const createdAt = new Date();
+  const replyId = crypto.randomUUID();
   const context = await storeMessageAndLoadContext(deps.db, {
     ...visitor,
     id: crypto.randomUUID(),
     content,
     createdAt,
+    replyId,
+    // Just after the visitor's message, so the reply sorts after it.
+    replyCreatedAt: new Date(createdAt.getTime() + 1),
   });
   if (context.outcome === 'not_found' || context.outcome === 'origin_refused') return context;
   const { conversation } = context;
@@ -94,7 +110,7 @@ export async function prepareChatTurn(
       conversation,
       history: boundHistory(earlier, { role: 'user', content }),
       receivedAt,
-      replyCreatedAt: new Date(createdAt.getTime() + 1),
+      replyId,
       target,
     },
   };
@@ -112,9 +128,9 @@ export async function streamChatTurn(
       { err: target.failure, workspaceId: conversation.workspaceId },
       'No provider key could be resolved',
     );
-    const messageId = await saveReply(deps, turn, { status: 'failed', text: '', errorCode: 'no_provider' });
+    await saveReply(deps, turn, { status: 'failed', text: '', errorCode: 'no_provider' });
     deps.metrics.messages.inc({ provider: 'none', outcome: 'failed' });
-    return { messageId, status: 'failed', visitorError };
+    return { messageId: turn.replyId, status: 'failed', visitorError };
   }
 
   const client = createProviderClient({
@@ -123,16 +139,27 @@ export async function streamChatTurn(
     apiKey: target.apiKey,
     fetch: deps.fetch,
   });
+  // Aborted when the visitor leaves, or by `stop()` when the server stops.
+  const controller = new AbortController();
+  const forwardVisitorAbort = (): void => controller.abort(options.signal.reason);
+  if (options.signal.aborted) forwardVisitorAbort();
+  else options.signal.addEventListener('abort', forwardVisitorAbort, { once: true });
   const request = {
     model: target.model,
     system: conversation.systemPrompt || undefined,
     messages: turn.history,
-    signal: options.signal,
+    signal: controller.signal,
   };
   let text = '';
   let firstTextAt: number | undefined;
   let usage: { inputTokens: number; outputTokens: number } | undefined;
   let failure: unknown;
+  const open: OpenReply = {
+    id: turn.replyId,
+    progress: () => ({ text, provider: target.provider, model: target.model }),
+    stop: () => controller.abort(serverStopping),
+  };
+  deps.replies.add(open);
   deps.metrics.openStreams.inc();
   try {
     for await (const event of streamWithRetry(() => client.streamChat(request))) {
@@ -148,23 +175,36 @@ export async function streamChatTurn(
     failure = error;
   } finally {
     deps.metrics.openStreams.dec();
+    options.signal.removeEventListener('abort', forwardVisitorAbort);
   }
 
-  const isVisitorGone = options.signal.aborted;
-  const status = !failure && !isVisitorGone ? 'complete' : text ? 'interrupted' : 'failed';
-  const providerError = failure instanceof ProviderError && !isVisitorGone ? failure : undefined;
-  if (failure && !isVisitorGone && !providerError) {
+  const isServerStopping = controller.signal.aborted && controller.signal.reason === serverStopping;
+  const isVisitorGone = controller.signal.aborted && !isServerStopping;
+  const isCut = isVisitorGone || isServerStopping;
+  const status = !failure && !isCut ? 'complete' : text ? 'interrupted' : 'failed';
+  const providerError = failure instanceof ProviderError && !isCut ? failure : undefined;
+  if (failure && !isCut && !providerError) {
     deps.log.error({ err: failure, provider: target.provider }, 'Unexpected failure while streaming a reply');
   }
-  const messageId = await saveReply(deps, turn, {
-    status,
-    text,
-    provider: target,
-    usage,
-    timeToFirstTokenMs: firstTextAt === undefined ? undefined : firstTextAt - turn.receivedAt,
-    errorCode:
-      status === 'complete' ? undefined : isVisitorGone ? 'visitor_left' : (providerError?.code ?? 'unknown'),
-  });
+  try {
+    await saveReply(deps, turn, {
+      status,
+      text,
+      provider: target,
+      usage,
+      timeToFirstTokenMs: firstTextAt === undefined ? undefined : firstTextAt - turn.receivedAt,
+      errorCode:
+        status === 'complete'
+          ? undefined
+          : isServerStopping
+            ? 'server_stopped'
+            : isVisitorGone
+              ? 'visitor_left'
+              : (providerError?.code ?? 'unknown'),
+    });
+  } finally {
+    deps.replies.remove(open);
+  }
   await recordProviderFailure(deps, conversation.workspaceId, target, providerError);
 
   deps.metrics.messages.inc({ provider: target.provider, outcome: status });
@@ -178,7 +218,13 @@ export async function streamChatTurn(
     deps.metrics.tokens.inc({ provider: target.provider, direction: 'input' }, usage.inputTokens);
     deps.metrics.tokens.inc({ provider: target.provider, direction: 'output' }, usage.outputTokens);
   }
-  return status === 'complete' ? { messageId, status } : { messageId, status, visitorError };
+  const messageId = turn.replyId;
+  if (status === 'complete') return { messageId, status };
+  return {
+    messageId,
+    status,
+    visitorError: isServerStopping ? SERVER_STOPPING_VISITOR_ERROR : visitorError,
+  };
 }
 
 /** A workspace key that failed shows the error in the admin; the platform key's failures are logged. */
@@ -194,14 +240,23 @@ async function recordProviderFailure(
     return;
   }
   const message = describeProviderFailure(providerError, target.apiKey);
-  await recordKeyFailure(
-    deps.db,
-    { workspaceId, provider: target.provider },
-    { code: providerError.code, message },
-  );
+  try {
+    await recordKeyFailure(
+      deps.db,
+      { workspaceId, provider: target.provider },
+      { code: providerError.code, message },
+    );
+  } catch (error) {
+    // The key's health is advisory; while the database is away the next failure records it.
+    if (!isDatabaseUnavailable(error)) throw error;
+  }
 }
 
-/** Stores the reply; a workspace key that answered in full has its "last used" moved in the same statement. */
+/**
+ * Fills in the reply row; a workspace key that answered in full has its "last used" moved in the same
+ * statement. When the database does not take it, the write is retried in the background (`OpenReplies`):
+ * the visitor's answer does not wait for, or fail with, the database.
+ */
 async function saveReply(
   deps: ChatTurnDependencies,
   turn: PreparedTurn,
@@ -213,30 +268,29 @@ async function saveReply(
     timeToFirstTokenMs?: number;
     errorCode?: string;
   },
-): Promise<string> {
-  const id = crypto.randomUUID();
+): Promise<void> {
   const isWorkspaceSuccess = reply.status === 'complete' && reply.provider?.source === 'workspace';
-  await storeReply(
-    deps.db,
-    {
-      id,
-      conversationId: turn.conversation.conversationId,
-      workspaceId: turn.conversation.workspaceId,
-      status: reply.status,
-      content: reply.text,
-      provider: reply.provider?.provider ?? null,
-      keySource: reply.provider?.source ?? null,
-      maskedKey: reply.provider?.maskedKey ?? null,
-      model: reply.provider?.model ?? null,
-      inputTokens: reply.usage?.inputTokens ?? (reply.status === 'failed' ? 0 : null),
-      outputTokens: reply.usage?.outputTokens ?? (reply.status === 'failed' ? 0 : null),
-      timeToFirstTokenMs:
-        reply.timeToFirstTokenMs === undefined ? null : Math.round(reply.timeToFirstTokenMs),
-      durationMs: Math.round(performance.now() - turn.receivedAt),
-      errorCode: reply.errorCode ?? null,
-      createdAt: turn.replyCreatedAt,
-    },
-    isWorkspaceSuccess ? { provider: reply.provider!.provider, at: new Date() } : undefined,
-  );
-  return id;
+  const record: ReplyRecord = {
+    id: turn.replyId,
+    conversationId: turn.conversation.conversationId,
+    workspaceId: turn.conversation.workspaceId,
+    status: reply.status,
+    content: reply.text,
+    provider: reply.provider?.provider ?? null,
+    keySource: reply.provider?.source ?? null,
+    maskedKey: reply.provider?.maskedKey ?? null,
+    model: reply.provider?.model ?? null,
+    inputTokens: reply.usage?.inputTokens ?? (reply.status === 'failed' ? 0 : null),
+    outputTokens: reply.usage?.outputTokens ?? (reply.status === 'failed' ? 0 : null),
+    timeToFirstTokenMs: reply.timeToFirstTokenMs === undefined ? null : Math.round(reply.timeToFirstTokenMs),
+    durationMs: Math.round(performance.now() - turn.receivedAt),
+    errorCode: reply.errorCode ?? null,
+  };
+  const keyUsed = isWorkspaceSuccess ? { provider: reply.provider!.provider, at: new Date() } : undefined;
+  const write = () => storeReply(deps.db, record, keyUsed);
+  try {
+    await write();
+  } catch {
+    deps.replies.retryInBackground(write, { messageId: turn.replyId });
+  }
 }

@@ -43,13 +43,27 @@ const reply = (at: Date, overrides: Partial<ReplyRecord> = {}): ReplyRecord => (
   timeToFirstTokenMs: 40,
   durationMs: 90,
   errorCode: null,
-  createdAt: at,
   ...overrides,
 });
 
+/** The row as the visitor's message left it: `streaming`, no text yet (turn-context.ts). */
+async function startedReply(at: Date, overrides: Partial<ReplyRecord> = {}): Promise<ReplyRecord> {
+  const record = reply(at, overrides);
+  await database.db.insert(messages).values({
+    id: record.id,
+    conversationId,
+    workspaceId,
+    role: 'assistant',
+    content: '',
+    status: 'streaming',
+    createdAt: at,
+  });
+  return record;
+}
+
 describe('storing a reply', () => {
   it('stores every field, tokens included', async () => {
-    const stored = reply(new Date('2026-01-01T09:00:00.000Z'));
+    const stored = await startedReply(new Date('2026-01-01T09:00:00.000Z'));
     await storeReply(database.db, stored);
     const [row] = await database.db.select().from(messages).where(eq(messages.id, stored.id));
     expect(row).toMatchObject({
@@ -71,21 +85,21 @@ describe('storing a reply', () => {
 
   it('moves lastUsedAt at most once per interval, but always clears an error', async () => {
     const start = new Date('2026-01-01T10:00:00.000Z');
-    await storeReply(database.db, reply(start), { provider: 'openai', at: start });
+    await storeReply(database.db, await startedReply(start), { provider: 'openai', at: start });
     expect((await keyRow()).lastUsedAt?.toISOString()).toBe(start.toISOString());
 
     const soon = new Date(start.getTime() + LAST_USED_WRITE_INTERVAL_MS - 1000);
-    await storeReply(database.db, reply(soon), { provider: 'openai', at: soon });
+    await storeReply(database.db, await startedReply(soon), { provider: 'openai', at: soon });
     expect((await keyRow()).lastUsedAt?.toISOString()).toBe(start.toISOString());
 
     await recordKeyFailure(database.db, key, { code: 'rate_limited', message: 'Slow down.' }, soon);
     expect((await keyRow()).lastErrorCode).toBe('rate_limited');
-    await storeReply(database.db, reply(soon), { provider: 'openai', at: soon });
+    await storeReply(database.db, await startedReply(soon), { provider: 'openai', at: soon });
     expect(await keyRow()).toMatchObject({ lastErrorCode: null, lastErrorMessage: null });
     expect((await keyRow()).lastUsedAt?.toISOString()).toBe(soon.toISOString());
 
     const later = new Date(soon.getTime() + LAST_USED_WRITE_INTERVAL_MS + 1000);
-    await storeReply(database.db, reply(later), { provider: 'openai', at: later });
+    await storeReply(database.db, await startedReply(later), { provider: 'openai', at: later });
     expect((await keyRow()).lastUsedAt?.toISOString()).toBe(later.toISOString());
   });
 });

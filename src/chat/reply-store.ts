@@ -1,6 +1,7 @@
 /**
- * Storing an assistant reply — and, when a workspace key answered it, moving that key's "last used" and
- * clearing its last error — in one statement: one database round trip after each reply.
+ * Storing an assistant reply's outcome — and, when a workspace key answered it, moving that key's "last
+ * used" and clearing its last error — in one statement: one database round trip after each reply. The row
+ * itself was created as `streaming` with the visitor's message (turn-context.ts); this fills it in.
  * `lastUsedAt` is written at most once per interval per key, not on every message.
  */
 import type { Database } from '../db/connect.js';
@@ -25,23 +26,23 @@ export interface ReplyRecord {
   timeToFirstTokenMs: number | null;
   durationMs: number;
   errorCode: string | null;
-  createdAt: Date;
 }
 
-const insertReplyAndMarkKeyUsed = namedStatement(
+const updateReplyAndMarkKeyUsed = namedStatement(
   'bestai_store_reply',
   `with reply as (
-      insert into messages (
-        id, conversation_id, workspace_id, role, content, status, provider, key_source, masked_key, model,
-        input_tokens, output_tokens, time_to_first_token_ms, duration_ms, error_code, created_at)
-      values ($1, $2, $3, 'assistant', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+      update messages
+      set content = $4, status = $5, provider = $6, key_source = $7, masked_key = $8, model = $9,
+        input_tokens = $10, output_tokens = $11, time_to_first_token_ms = $12, duration_ms = $13,
+        error_code = $14, updated_at = now()
+      where id = $1::uuid and conversation_id = $2::uuid
       returning id
     )
     update llm_keys
-    set last_used_at = $16::timestamptz, last_error_code = null, last_error_message = null, last_error_at = null
-    where $17::boolean
-      and workspace_id = $3::uuid and provider = $18::text
-      and (last_used_at is null or last_error_code is not null or last_used_at < $19::timestamptz)`,
+    set last_used_at = $15::timestamptz, last_error_code = null, last_error_message = null, last_error_at = null
+    where $16::boolean
+      and workspace_id = $3::uuid and provider = $17::text
+      and (last_used_at is null or last_error_code is not null or last_used_at < $18::timestamptz)`,
 );
 
 export async function storeReply(
@@ -51,7 +52,7 @@ export async function storeReply(
 ): Promise<void> {
   const at = keyUsed?.at ?? new Date();
   const staleBefore = new Date(at.getTime() - LAST_USED_WRITE_INTERVAL_MS);
-  await insertReplyAndMarkKeyUsed(db, [
+  await updateReplyAndMarkKeyUsed(db, [
     reply.id,
     reply.conversationId,
     reply.workspaceId,
@@ -66,7 +67,6 @@ export async function storeReply(
     reply.timeToFirstTokenMs,
     reply.durationMs,
     reply.errorCode,
-    reply.createdAt.toISOString(),
     at.toISOString(),
     keyUsed !== undefined,
     keyUsed?.provider ?? '',

@@ -8,9 +8,13 @@
  * The Origin is decided in SQL by set overlap: the caller passes the canonical entries that would admit
  * the request's origin (`originCandidates`), and the chatbot's stored list is canonical.
  *
- * A Retry after a failed reply sends the same text again. It is recognised here — the conversation ends
- * with that very question and a failed, empty reply — and not stored twice, so the history (and the
- * model) sees the question once.
+ * The same statement records the reply as `streaming` (no text yet), so every message that was stored has
+ * its reply row from the start: a process that dies mid-reply leaves a row the stale-reply sweep closes as
+ * `interrupted` — the admin can tell "cut" from "never answered". The reply is later updated in place.
+ *
+ * Sending the same text again after a reply that did not finish (a Retry after a failure, or a resend
+ * after a cut or a crash) is recognised here — the conversation ends with that very question and an
+ * unfinished reply — and the question is not stored twice, so the history (and the model) sees it once.
  */
 import { hashSecretToken } from '../accounts/secret-token.js';
 import type { Database } from '../db/connect.js';
@@ -34,6 +38,10 @@ export interface VisitorMessageInput {
   id: string;
   content: string;
   createdAt: Date;
+  /** The id of its reply, stored as `streaming` by the same statement. */
+  replyId: string;
+  /** Just after `createdAt`, so the reply sorts after its question. */
+  replyCreatedAt: Date;
 }
 
 /** What a reply needs of its conversation and chatbot. */
@@ -53,7 +61,7 @@ export type TurnContext =
   | {
       outcome: 'stored';
       conversation: TurnConversation;
-      /** False when the message retried the last, failed question and was not stored again. */
+      /** False when the message repeated the last, unanswered question and was not stored again. */
       isStored: boolean;
       /** Previous messages with text, oldest first (without the new one). */
       history: ChatMessage[];
@@ -94,8 +102,8 @@ const storeMessageAndReadContext = namedStatement<ContextRow>(
     admitted as (
       select workspace_id from visitor where is_origin_allowed
     ),
-    retried_question as (
-      select 1
+    retried_reply as (
+      select reply.id
       from messages reply
       join messages question
         on question.conversation_id = reply.conversation_id
@@ -103,7 +111,8 @@ const storeMessageAndReadContext = namedStatement<ContextRow>(
        and question.content = $1::text
        and question.created_at < reply.created_at
       where reply.conversation_id = $2::uuid
-        and reply.role = 'assistant' and reply.status = 'failed' and reply.content = ''
+        and reply.role = 'assistant'
+        and (reply.status in ('streaming', 'interrupted') or (reply.status = 'failed' and reply.content = ''))
         and not exists (
           select 1 from messages later
           where later.conversation_id = reply.conversation_id and later.created_at > reply.created_at
@@ -118,14 +127,20 @@ const storeMessageAndReadContext = namedStatement<ContextRow>(
       insert into messages (id, conversation_id, workspace_id, role, content, status, created_at)
       select $3::uuid, $2::uuid, admitted.workspace_id, 'user', $1::text, 'complete', $4::timestamptz
       from admitted
-      where not exists (select 1 from retried_question)
+      where not exists (select 1 from retried_reply)
       returning id
+    ),
+    started_reply as (
+      insert into messages (id, conversation_id, workspace_id, role, content, status, created_at)
+      select $10::uuid, $2::uuid, admitted.workspace_id, 'assistant', '', 'streaming', $11::timestamptz
+      from admitted
     ),
     recent as (
       select role, content, created_at
       from messages
       where conversation_id = $2::uuid and exists (select 1 from admitted)
-        and status <> 'failed' and content <> ''
+        and status not in ('failed', 'streaming') and content <> ''
+        and id not in (select id from retried_reply)
       order by created_at desc
       limit $9::int
     )
@@ -154,6 +169,8 @@ export async function storeMessageAndLoadContext(
     message.isOwnOrigin,
     message.originCandidates,
     HISTORY_MAX_MESSAGES,
+    message.replyId,
+    message.replyCreatedAt.toISOString(),
   ]);
   const visitor = row!.visitor;
   if (!visitor) return { outcome: 'not_found' };

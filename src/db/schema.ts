@@ -225,10 +225,19 @@ export const messages = pgTable(
     durationMs: integer('duration_ms'),
     errorCode: text('error_code'),
     createdAt: createdAt(),
+    /**
+     * Database time of the last write. While a reply streams, its process rewrites it (with the partial
+     * text) every few seconds; a `streaming` row that stops moving was left by a dead process.
+     */
+    updatedAt: updatedAt(),
   },
   (table) => [
     index('messages_conversation_idx').on(table.conversationId, table.createdAt),
     index('messages_workspace_created_idx').on(table.workspaceId, table.createdAt),
+    // Small: only the replies streaming right now. The stale-reply sweep reads it.
+    index('messages_streaming_idx')
+      .on(table.updatedAt)
+      .where(sql`${table.status} = 'streaming'`),
   ],
 );
 

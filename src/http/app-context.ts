@@ -1,4 +1,5 @@
 /** What the HTTP layer is given: configuration and the services it calls. Built once in main.ts or a test. */
+import type { OpenReplies } from '../chat/open-replies.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { Keyring } from '../vault/index.js';
@@ -15,5 +16,7 @@ export interface AppContext {
 declare module 'fastify' {
   interface FastifyInstance {
     context: AppContext;
+    /** The replies streaming in this process (saved periodically, stopped on shutdown). */
+    openReplies: OpenReplies;
   }
 }

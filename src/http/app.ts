@@ -13,6 +13,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { OpenReplies } from '../chat/open-replies.js';
 import { createJobHandlers } from '../background-work.js';
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/job-runner.js';
 import { createGatewayMetrics } from '../llm/gateway-metrics.js';
@@ -143,7 +144,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(conversationRoutes);
   await app.register(usageRoutes);
   const metrics = createGatewayMetrics();
-  await app.register(widgetRoutes, { metrics });
+  const replies = new OpenReplies(context.database.db, app.log);
+  app.decorate('openReplies', replies);
+  // After the server has closed (every stream ended): wait a little for replies still being written.
+  app.addHook('onClose', () => replies.close(5_000));
+  await app.register(widgetRoutes, { metrics, replies });
   await app.register(metricsRoutes, { metrics });
   await app.register(webAssetRoutes);
 

@@ -4,6 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SERVER_STOPPING_VISITOR_ERROR } from '../../src/chat/chat-turn.js';
 import { messages } from '../../src/db/schema.js';
 import { startFakeProviders, type FakeProviders } from '../fakes/fake-provider-server.js';
 import { signUpOwner, startTestApp, type TestApp } from '../support/test-app.js';
@@ -226,6 +227,53 @@ describe('failures', () => {
       .from(messages)
       .where(eq(messages.conversationId, visitor.conversationId));
     expect(after.filter((message) => message.role === 'user')).toHaveLength(2);
+  });
+
+  it('records the reply as streaming from the start, saves its partial text, and on shutdown asks to send again', async () => {
+    const workspace = await workspaceWithChatbot();
+    await workspace.addKey('openai');
+    fake.setReply({ text: 'once upon a time', chunks: 4 });
+    const held = fake.holdNext('openai');
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    const inFlight = sendVisitorMessage(testApp.app, visitor, 'Tell me a story');
+    await held.started;
+    const rowsNow = () =>
+      testApp.database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.conversationId, visitor.conversationId))
+        .orderBy(messages.createdAt);
+    // The periodic save, run by hand until the first piece of text has reached the gateway.
+    let saved = await rowsNow();
+    while (saved[1]?.content === '') {
+      await testApp.app.openReplies.checkpoint();
+      saved = await rowsNow();
+    }
+    expect(saved.map((row) => [row.role, row.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'streaming'],
+    ]);
+    expect(saved[1]).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini' });
+
+    await testApp.app.openReplies.stopAll(5_000);
+    const cut = await inFlight;
+    held.release();
+    expect(cut.final).toEqual({ event: 'error', data: { message: SERVER_STOPPING_VISITOR_ERROR } });
+    expect(cut.text.length).toBeGreaterThan(0);
+    const [, reply] = await rowsNow();
+    expect(reply).toMatchObject({ status: 'interrupted', content: cut.text, errorCode: 'server_stopped' });
+
+    // Sending it again stores the question once, and the model sees it once, without the cut answer.
+    const again = await sendVisitorMessage(testApp.app, visitor, 'Tell me a story');
+    expect(again.final?.event).toBe('done');
+    expect((fake.requests.at(-1)!.body as { messages: unknown[] }).messages).toEqual([
+      { role: 'user', content: 'Tell me a story' },
+    ]);
+    expect((await rowsNow()).map((row) => [row.role, row.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'interrupted'],
+      ['assistant', 'complete'],
+    ]);
   });
 
   it('keeps the partial text as interrupted when the provider drops the connection mid-stream', async () => {

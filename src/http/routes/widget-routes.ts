@@ -20,6 +20,7 @@ import {
   startConversation,
   type VisitorConversation,
 } from '../../chat/visitor-conversations.js';
+import type { OpenReplies } from '../../chat/open-replies.js';
 import type { GatewayMetrics } from '../../llm/gateway-metrics.js';
 import { enforceLimit } from '../plugins/rate-limits.js';
 import { openSseStream } from '../sse-stream.js';
@@ -113,7 +114,10 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
-export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = async (app, options) => {
+export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics; replies: OpenReplies }> = async (
+  app,
+  options,
+) => {
   const { config, database, keyring } = app.context;
   const { db } = database;
   const turnDependencies: ChatTurnDependencies = {
@@ -121,6 +125,7 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics }> = 
     keyring,
     config,
     metrics: options.metrics,
+    replies: options.replies,
     fetch: app.context.fetch,
     log: app.log,
   };
