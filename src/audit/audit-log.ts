@@ -15,6 +15,7 @@ export const auditActions = [
   'llm_key.tested',
   'member.invited',
   'member.joined',
+  'member.invitation_revoked',
   'member.role_changed',
   'member.removed',
   'chatbot.created',

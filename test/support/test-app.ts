@@ -68,7 +68,11 @@ export async function startTestApp(
 export class TestClient {
   cookie: string | undefined;
 
-  constructor(private readonly testApp: TestApp) {}
+  /** `remoteAddress`: the client's socket address (default 127.0.0.1), for per-address limits. */
+  constructor(
+    private readonly testApp: TestApp,
+    private readonly options: { remoteAddress?: string } = {},
+  ) {}
 
   async request(
     method: InjectOptions['method'],
@@ -85,6 +89,7 @@ export class TestClient {
         ...headers,
       },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+      ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
     });
     this.testApp.responseBodies.push(response.body);
     const setCookie = response.cookies.find((cookie) => cookie.name === 'bestai_session');

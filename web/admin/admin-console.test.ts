@@ -317,6 +317,79 @@ describe('roles', () => {
   );
 
   it(
+    'an existing account sees who invited it to which workspace, signs in and accepts as itself',
+    async () => {
+      const owner = await createOwner(backend.baseUrl, 'Northwind Support');
+      const invited = await createOwner(backend.baseUrl, 'Invited person’s own workspace');
+      const invitation = await invite(owner, invited.email, 'admin');
+
+      const { page, context, errors } = await openPage(browser);
+      await page.goto(invitation.acceptUrl);
+      await page.getByRole('heading', { name: 'Join Northwind Support on BestAI' }).waitFor();
+      const subtitle = page.locator('.auth-card__subtitle');
+      await expectText(
+        subtitle,
+        `${owner.email} invited ${invited.email} to join Northwind Support as admin.`,
+      );
+      // No new password for an existing account: the ordinary sign-in, then the accept.
+      expect(await page.getByLabel('Choose a password').count()).toBe(0);
+      await page.getByLabel('Password').fill('not the right password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expectText(page.getByRole('alert'), 'The email or password is not correct.');
+      await page.getByLabel('Password').fill(invited.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText(`You are signed in as ${invited.email}.`).waitFor();
+      await page.getByRole('button', { name: 'Accept invitation' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      const me = await invited.client.request<{ workspaces: Array<{ id: string; role: string }> }>(
+        'GET',
+        '/api/me',
+      );
+      expect(me.workspaces).toContainEqual(expect.objectContaining({ id: owner.workspaceId, role: 'admin' }));
+      // The one failed request is the wrong password above.
+      expect(errors).toEqual([expect.stringContaining('status of 401')]);
+      await context.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'Members lists pending invitations: a new link to copy, and revoke',
+    async () => {
+      const owner = await createOwner(backend.baseUrl, 'Pending test workspace');
+      const pendingEmail = `pending-${Date.now()}@northwind.example`;
+      const invitation = await invite(owner, pendingEmail, 'viewer');
+      const { page, context, errors } = await openPage(browser);
+      await signIn(page, owner);
+      await mainNavigation(page).getByRole('link', { name: 'Members' }).click();
+      const pending = page.getByRole('region', { name: 'Pending invitations' });
+      const row = pending.getByRole('row').filter({ hasText: pendingEmail });
+      await expectText(row, 'Viewer');
+      await expectText(row, owner.email);
+
+      await row.getByRole('button', { name: 'Copy link' }).click();
+      const linkDialog = page.getByRole('dialog', { name: 'Invitation link' });
+      const link = await linkDialog.getByLabel('Accept link').inputValue();
+      expect(link).toMatch(new RegExp(`^${backend.baseUrl}/invite/.+`));
+      expect(link).not.toBe(invitation.acceptUrl);
+      await linkDialog.getByRole('button', { name: 'Done' }).click();
+      await linkDialog.waitFor({ state: 'detached' });
+
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      const confirm = page.getByRole('dialog', { name: `Revoke the invitation of ${pendingEmail}?` });
+      await confirm.getByRole('button', { name: 'Revoke invitation' }).click();
+      await confirm.waitFor({ state: 'detached' });
+      await expectText(page.getByRole('status'), `The invitation of ${pendingEmail} was revoked.`);
+      await row.waitFor({ state: 'detached' });
+      const token = link.split('/invite/')[1]!;
+      expect((await fetch(`${backend.baseUrl}/api/invitations/${token}`)).status).toBe(404);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
     'the owner changes a member’s role and removes them; the audit log says who and what',
     async () => {
       const owner = await createOwner(backend.baseUrl, 'Roles test workspace');

@@ -15,6 +15,8 @@ export interface Limiters {
   loginFailuresPerIp: CheckLimit;
   /** Failed sign-ins per email, whatever the IP. */
   loginFailuresPerEmail: CheckLimit;
+  /** Failed invitation look-ups and accepts per client IP (unknown token, wrong account). */
+  invitationFailuresPerIp: CheckLimit;
   /** New widget conversations per IP and chatbot. */
   widgetConversations: CheckLimit;
   /** Widget messages per IP and chatbot. */
@@ -58,6 +60,10 @@ export const rateLimitsPlugin = fp(async (app: FastifyInstance, options: RateLim
       max: loginFailures,
       keyGenerator: (request) => `login-email|${loginEmailOf(request)}`,
     }),
+    invitationFailuresPerIp: app.createRateLimit({
+      max: loginFailures * 3,
+      keyGenerator: (request) => `invitation-ip|${request.ip}`,
+    }),
     widgetConversations: app.createRateLimit({
       max: options.widgetConversationsPerMinute,
       keyGenerator: (request) => `widget-conversations|${widgetKey(request)}`,
@@ -83,4 +89,23 @@ export async function enforceLimit(
     message: options.message ?? 'Too many requests; please wait a moment and try again.',
     retryAfterSeconds: Math.max(1, Math.ceil(limit.ttl / 1000)),
   });
+}
+
+/**
+ * Runs `action` behind a failure limiter: refused at once while the limiter is spent, and each failure
+ * (any thrown error) counts one unit, so ordinary use is never slowed down.
+ */
+export async function countingFailures<T>(
+  check: CheckLimit,
+  request: FastifyRequest,
+  action: () => Promise<T>,
+  message = 'Too many failed attempts; wait a minute and try again.',
+): Promise<T> {
+  await enforceLimit(check, request, { peek: true, message });
+  try {
+    return await action();
+  } catch (error) {
+    await check(request);
+    throw error;
+  }
 }

@@ -3,11 +3,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createSession } from '../../accounts/session-store.js';
 import { recordAuditEntry } from '../../audit/audit-log.js';
-import { acceptInvitation, createInvitation } from '../../workspaces/invitation-service.js';
+import {
+  acceptInvitation,
+  createInvitation,
+  listPendingInvitations,
+  previewInvitation,
+  renewInvitationLink,
+  revokeInvitation,
+} from '../../workspaces/invitation-service.js';
 import { changeMemberRole, listMembers, removeMember } from '../../workspaces/member-service.js';
 import { invitableRoles } from '../../workspaces/permissions.js';
 import { isUuid } from '../../db/ids.js';
-import { auditActorOf, requireWorkspaceAccess, setSessionCookie } from '../plugins/session-auth.js';
+import { countingFailures } from '../plugins/rate-limits.js';
+import { auditActorOf, findUser, requireWorkspaceAccess, setSessionCookie } from '../plugins/session-auth.js';
 import { notFound } from '../../app-error.js';
 import { emailSchema, isoDate, passwordSchema, roleSchema, userSchema, workspaceParams } from './schemas.js';
 
@@ -18,9 +26,28 @@ const memberSchema = z.object({
   createdAt: isoDate,
 });
 const memberParams = workspaceParams.extend({ userId: z.string().max(64) });
+const invitationParams = workspaceParams.extend({ invitationId: z.string().max(64) });
+const tokenParams = z.object({ token: z.string().max(128) });
+const createdInvitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.enum(invitableRoles),
+  token: z.string(),
+  acceptUrl: z.string(),
+  expiresAt: isoDate,
+});
+const pendingInvitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.enum(invitableRoles),
+  invitedBy: z.string().nullable(),
+  createdAt: isoDate,
+  expiresAt: isoDate,
+});
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.context.database;
+  const acceptUrlOf = (token: string) => `${app.context.config.publicUrl}/invite/${token}`;
 
   app.get(
     '/api/workspaces/:ws/members',
@@ -100,16 +127,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['members'],
         params: workspaceParams,
         body: z.object({ email: emailSchema, role: z.enum(invitableRoles) }),
-        response: {
-          201: z.object({
-            id: z.string(),
-            email: z.string(),
-            role: z.enum(invitableRoles),
-            token: z.string(),
-            acceptUrl: z.string(),
-            expiresAt: isoDate,
-          }),
-        },
+        response: { 201: createdInvitationSchema },
       },
     },
     async (request, reply) => {
@@ -125,9 +143,85 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         action: 'member.invited',
         details: { member: invitation.email, role: invitation.role },
       });
-      const acceptUrl = `${app.context.config.publicUrl}/invite/${invitation.token}`;
-      return reply.status(201).send({ ...invitation, acceptUrl });
+      return reply.status(201).send({ ...invitation, acceptUrl: acceptUrlOf(invitation.token) });
     },
+  );
+
+  app.get(
+    '/api/workspaces/:ws/invitations',
+    {
+      schema: {
+        tags: ['members'],
+        params: workspaceParams,
+        response: { 200: z.object({ invitations: z.array(pendingInvitationSchema) }) },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'members.invite');
+      return { invitations: await listPendingInvitations(db, workspaceId) };
+    },
+  );
+
+  app.post(
+    '/api/workspaces/:ws/invitations/:invitationId/link',
+    {
+      schema: {
+        tags: ['members'],
+        params: invitationParams,
+        response: { 200: createdInvitationSchema },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'members.invite');
+      if (!isUuid(request.params.invitationId)) throw notFound('The invitation');
+      const invitation = await renewInvitationLink(db, workspaceId, request.params.invitationId);
+      return { ...invitation, acceptUrl: acceptUrlOf(invitation.token) };
+    },
+  );
+
+  app.delete(
+    '/api/workspaces/:ws/invitations/:invitationId',
+    { schema: { tags: ['members'], params: invitationParams } },
+    async (request, reply) => {
+      const { user, workspaceId } = await requireWorkspaceAccess(
+        request,
+        request.params.ws,
+        'members.invite',
+      );
+      if (!isUuid(request.params.invitationId)) throw notFound('The invitation');
+      const revoked = await revokeInvitation(db, workspaceId, request.params.invitationId);
+      await recordAuditEntry(db, {
+        workspaceId,
+        actor: auditActorOf(request, user),
+        action: 'member.invitation_revoked',
+        details: { member: revoked.email, role: revoked.role },
+      });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/invitations/:token',
+    {
+      schema: {
+        tags: ['members'],
+        params: tokenParams,
+        response: {
+          200: z.object({
+            workspaceName: z.string(),
+            invitedBy: z.string().nullable(),
+            email: z.string(),
+            role: z.enum(invitableRoles),
+            hasAccount: z.boolean(),
+            expiresAt: isoDate,
+          }),
+        },
+      },
+    },
+    async (request) =>
+      countingFailures(app.limiters.invitationFailuresPerIp, request, () =>
+        previewInvitation(db, request.params.token),
+      ),
   );
 
   app.post(
@@ -135,25 +229,31 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['members'],
-        params: z.object({ token: z.string().max(128) }),
-        body: z.object({ password: passwordSchema }),
+        params: tokenParams,
+        // `password` creates the account of a new email; an existing account is never asked for it.
+        body: z.object({ password: passwordSchema.optional() }).default({}),
         response: {
           200: z.object({ user: userSchema, workspace: z.object({ id: z.string(), role: roleSchema }) }),
         },
       },
     },
     async (request, reply) => {
-      const joined = await acceptInvitation(db, {
-        token: request.params.token,
-        password: request.body.password,
-      });
+      const signedIn = await findUser(request);
+      const joined = await countingFailures(app.limiters.invitationFailuresPerIp, request, () =>
+        acceptInvitation(db, {
+          token: request.params.token,
+          password: request.body.password,
+          signedInUserId: signedIn?.id,
+        }),
+      );
       await recordAuditEntry(db, {
         workspaceId: joined.workspaceId,
         actor: auditActorOf(request, { id: joined.userId, email: joined.email }),
         action: 'member.joined',
         details: { member: joined.email, role: joined.role },
       });
-      setSessionCookie(reply, await createSession(db, joined.userId));
+      // A new account is signed in here; an existing one already is.
+      if (joined.isNewUser) setSessionCookie(reply, await createSession(db, joined.userId));
       return {
         user: { id: joined.userId, email: joined.email },
         workspace: { id: joined.workspaceId, role: joined.role },

@@ -1,5 +1,6 @@
 /** Zod pieces shared by several routes' request and response schemas. */
 import { z } from 'zod';
+import { isPasswordTooGuessable } from '../../accounts/password-strength.js';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES } from '../../accounts/passwords.js';
 import { roles } from '../../workspaces/permissions.js';
 
@@ -9,13 +10,19 @@ export const emailSchema = z
   .max(320)
   .pipe(z.email({ message: 'must be an email address' }));
 
+/** A password being chosen (sign-up, invitation, reset): long enough, and not among the first guesses. */
 export const passwordSchema = z
   .string()
   .refine((value) => Buffer.byteLength(value) >= PASSWORD_MIN_BYTES, {
     message: `must be at least ${PASSWORD_MIN_BYTES} bytes`,
+    abort: true,
   })
   .refine((value) => Buffer.byteLength(value) <= PASSWORD_MAX_BYTES, {
     message: `must be at most ${PASSWORD_MAX_BYTES} bytes`,
+    abort: true,
+  })
+  .refine((value) => !isPasswordTooGuessable(value), {
+    message: 'is too easy to guess (a common password, a repeated character or a simple pattern)',
   });
 
 export const roleSchema = z.enum(roles);

@@ -148,6 +148,26 @@ export interface Invitation {
   expiresAt: string;
 }
 
+/** An invitation not yet accepted: its link is not shown again (only its hash is stored). */
+export interface PendingInvitation {
+  id: string;
+  email: string;
+  role: InvitableRole;
+  invitedBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** What the accept page shows before the invited person acts. */
+export interface InvitationPreview {
+  workspaceName: string;
+  invitedBy: string | null;
+  email: string;
+  role: InvitableRole;
+  hasAccount: boolean;
+  expiresAt: string;
+}
+
 export type KeySource = 'workspace' | 'platform';
 
 interface TokenCounts {

@@ -59,6 +59,7 @@ const auditActionLabels: Record<string, string> = {
   'llm_key.tested': 'Key tested',
   'member.invited': 'Member invited',
   'member.joined': 'Member joined',
+  'member.invitation_revoked': 'Invitation revoked',
   'member.role_changed': 'Role changed',
   'member.removed': 'Member removed',
   'chatbot.created': 'Chatbot created',

@@ -7,6 +7,7 @@ import type {
   ConversationPage,
   LlmKeyList,
   Member,
+  PendingInvitation,
   Usage,
 } from './api-types';
 
@@ -17,6 +18,7 @@ export const workspaceKeys = {
   chatbots: (workspaceId: string) => ['workspace', workspaceId, 'chatbots'] as const,
   conversations: (workspaceId: string) => ['workspace', workspaceId, 'conversations'] as const,
   members: (workspaceId: string) => ['workspace', workspaceId, 'members'] as const,
+  invitations: (workspaceId: string) => ['workspace', workspaceId, 'invitations'] as const,
   usage: (workspaceId: string) => ['workspace', workspaceId, 'usage'] as const,
 };
 
@@ -65,4 +67,11 @@ export async function fetchMembers(workspaceId: string): Promise<Member[]> {
 
 export function fetchUsage(workspaceId: string, range: { from: string; to: string }): Promise<Usage> {
   return apiRequest<Usage>(withQuery(workspacePath(workspaceId, 'usage'), range));
+}
+
+export async function fetchPendingInvitations(workspaceId: string): Promise<PendingInvitation[]> {
+  const answer = await apiRequest<{ invitations: PendingInvitation[] }>(
+    workspacePath(workspaceId, 'invitations'),
+  );
+  return answer.invitations;
 }

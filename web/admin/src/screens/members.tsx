@@ -2,7 +2,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest, workspacePath } from '../api-client';
-import type { InvitableRole, Invitation, Member, Role } from '../api-types';
+import type { InvitableRole, Invitation, Member, PendingInvitation, Role } from '../api-types';
 import { ConfirmDialog, Dialog } from '../components/dialog';
 import { PlusIcon } from '../components/icons';
 import {
@@ -21,7 +21,7 @@ import { roleDescriptions, roleNames } from '../format';
 import { can } from '../permissions';
 import { useDocumentTitle } from '../router';
 import { useSession } from '../session';
-import { fetchMembers, workspaceKeys } from '../workspace-queries';
+import { fetchMembers, fetchPendingInvitations, workspaceKeys } from '../workspace-queries';
 
 const invitableRoles: InvitableRole[] = ['admin', 'viewer', 'support'];
 
@@ -41,6 +41,7 @@ export function MembersScreen() {
 
   function refresh() {
     void queryClient.invalidateQueries({ queryKey: workspaceKeys.members(workspace.id) });
+    void queryClient.invalidateQueries({ queryKey: workspaceKeys.invitations(workspace.id) });
     void queryClient.invalidateQueries({ queryKey: workspaceKeys.auditLog(workspace.id) });
   }
 
@@ -176,6 +177,9 @@ export function MembersScreen() {
           </div>
         </div>
       ) : null}
+      {can(role, 'members.invite') ? (
+        <PendingInvitations workspaceId={workspace.id} onChanged={refresh} onNotice={setNotice} />
+      ) : null}
       <RoleGuide />
       {isInviting ? (
         <InviteDialog workspaceId={workspace.id} onInvited={refresh} onClose={() => setInviting(false)} />
@@ -219,7 +223,7 @@ function InviteDialog({
 }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<InvitableRole>('viewer');
-  const ids = { email: useId(), role: useId(), link: useId() };
+  const ids = { email: useId(), role: useId() };
   const invite = useMutation({
     mutationFn: () =>
       apiRequest<Invitation>(workspacePath(workspaceId, 'invitations'), {
@@ -235,33 +239,7 @@ function InviteDialog({
   }
 
   if (invite.data) {
-    const invitation = invite.data;
-    return (
-      <Dialog title="Invitation created" onClose={onClose}>
-        <p className="dialog__description">
-          Send this link to <strong>{invitation.email}</strong>. They choose a password and join as{' '}
-          {roleNames[invitation.role].toLowerCase()}.
-        </p>
-        <div className="field">
-          <label htmlFor={ids.link}>Accept link</label>
-          <div className="copy-row">
-            <input
-              id={ids.link}
-              className="input input--mono"
-              readOnly
-              value={invitation.acceptUrl}
-              onFocus={(event) => event.target.select()}
-            />
-            <CopyButton text={invitation.acceptUrl} />
-          </div>
-        </div>
-        <div className="dialog__actions">
-          <button type="button" className="button button--primary" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </Dialog>
-    );
+    return <InvitationLinkDialog title="Invitation created" invitation={invite.data} onClose={onClose} />;
   }
 
   return (
@@ -316,5 +294,167 @@ function InviteDialog({
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** The accept link of a new or renewed invitation, shown once: only its hash is kept on the server. */
+function InvitationLinkDialog({
+  title,
+  invitation,
+  note,
+  onClose,
+}: {
+  title: string;
+  invitation: Invitation;
+  note?: string;
+  onClose: () => void;
+}) {
+  const linkId = useId();
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <p className="dialog__description">
+        Send this link to <strong>{invitation.email}</strong>. They join as{' '}
+        {roleNames[invitation.role].toLowerCase()}: with a new password, or by signing in if they already have
+        a BestAI account.{note ? ` ${note}` : ''}
+      </p>
+      <div className="field">
+        <label htmlFor={linkId}>Accept link</label>
+        <div className="copy-row">
+          <input
+            id={linkId}
+            className="input input--mono"
+            readOnly
+            value={invitation.acceptUrl}
+            onFocus={(event) => event.target.select()}
+          />
+          <CopyButton text={invitation.acceptUrl} />
+        </div>
+      </div>
+      <div className="dialog__actions">
+        <button type="button" className="button button--primary" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+/** Invitations not yet accepted: a fresh link to copy again, or revoke. */
+function PendingInvitations({
+  workspaceId,
+  onChanged,
+  onNotice,
+}: {
+  workspaceId: string;
+  onChanged: () => void;
+  onNotice: (notice: { tone: NoticeTone; text: ReactNode }) => void;
+}) {
+  const invitationsQuery = useQuery({
+    queryKey: workspaceKeys.invitations(workspaceId),
+    queryFn: () => fetchPendingInvitations(workspaceId),
+  });
+  const [revoking, setRevoking] = useState<PendingInvitation | null>(null);
+  const renew = useMutation({
+    mutationFn: (invitation: PendingInvitation) =>
+      apiRequest<Invitation>(
+        workspacePath(workspaceId, `invitations/${encodeURIComponent(invitation.id)}/link`),
+        { method: 'POST' },
+      ),
+    onError: (error) => onNotice({ tone: 'error', text: errorMessage(error) }),
+    onSettled: onChanged,
+  });
+  const revoke = useMutation({
+    mutationFn: (invitation: PendingInvitation) =>
+      apiRequest<void>(workspacePath(workspaceId, `invitations/${encodeURIComponent(invitation.id)}`), {
+        method: 'DELETE',
+      }),
+    onSuccess: (_answer, invitation) => {
+      setRevoking(null);
+      onNotice({ tone: 'success', text: `The invitation of ${invitation.email} was revoked.` });
+    },
+    onSettled: onChanged,
+  });
+
+  const pending = invitationsQuery.data;
+  if (invitationsQuery.isError) {
+    return <ErrorState error={invitationsQuery.error} onRetry={() => invitationsQuery.refetch()} />;
+  }
+  if (!pending || pending.length === 0) return null;
+  return (
+    <section className="pending-invitations" aria-labelledby="pending-invitations-title">
+      <h2 id="pending-invitations-title" className="form-section__title">
+        Pending invitations
+      </h2>
+      <div className="card card--flush">
+        <div className="table-scroll">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Invited by</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {pending.map((invitation) => (
+                <tr key={invitation.id}>
+                  <td>{invitation.email}</td>
+                  <td>
+                    <span className={`role role--${invitation.role}`}>{roleNames[invitation.role]}</span>
+                  </td>
+                  <td>{invitation.invitedBy ?? '—'}</td>
+                  <td className="nowrap">
+                    <RelativeTime iso={invitation.expiresAt} />
+                  </td>
+                  <td className="actions-cell">
+                    <button
+                      type="button"
+                      className="button button--small"
+                      disabled={renew.isPending}
+                      onClick={() => renew.mutate(invitation)}
+                    >
+                      Copy link
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="button button--small button--danger-ghost"
+                      onClick={() => {
+                        revoke.reset();
+                        setRevoking(invitation);
+                      }}
+                    >
+                      Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      {renew.data ? (
+        <InvitationLinkDialog
+          title="Invitation link"
+          invitation={renew.data}
+          note="This is a new link: earlier links to this invitation no longer work."
+          onClose={() => renew.reset()}
+        />
+      ) : null}
+      {revoking ? (
+        <ConfirmDialog
+          title={`Revoke the invitation of ${revoking.email}?`}
+          description="Its link stops working at once. You can invite them again later."
+          confirmLabel="Revoke invitation"
+          isBusy={revoke.isPending}
+          error={revoke.isError ? errorMessage(revoke.error) : null}
+          onConfirm={() => revoke.mutate(revoking)}
+          onClose={() => setRevoking(null)}
+        />
+      ) : null}
+    </section>
   );
 }
