@@ -54,6 +54,10 @@ const environmentSchema = z.object({
   OPENAI_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.openai.com/v1'),
   GROQ_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.groq.com/openai/v1'),
   DEEPSEEK_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.deepseek.com/v1'),
+  /** `smtp://user:pass@host:port` or `smtps://…`; unset → no mail is sent. */
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  /** The sender of BestAI's mail, e.g. `BestAI <no-reply@example.com>`; default `BestAI <no-reply@{PUBLIC_URL's host}>`. */
+  MAIL_FROM: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Upstream timeouts, in milliseconds (connect = until response headers); at most what `setTimeout` can hold. */
   PROVIDER_CONNECT_TIMEOUT_MS: wholeNumber(1, MAX_TIMER_MS).default(10_000),
@@ -73,6 +77,8 @@ export interface Config extends Environment {
   readonly publicOrigin: string;
   readonly isSecureCookie: boolean;
   readonly previousSecrets: readonly string[];
+  /** `MAIL_FROM`, or BestAI at the public host. */
+  readonly mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -107,5 +113,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     publicOrigin: new URL(publicUrl).origin,
     isSecureCookie: publicUrl.startsWith('https:'),
     previousSecrets,
+    mailFrom: values.MAIL_FROM ?? `BestAI <no-reply@${new URL(publicUrl).hostname}>`,
   });
 }

@@ -21,6 +21,7 @@ import type { AppContext } from './app-context.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { originCheckPlugin } from './plugins/origin-check.js';
 import { rateLimitsPlugin } from './plugins/rate-limits.js';
+import { accountRoutes } from './routes/account-routes.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -30,6 +31,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { llmKeyRoutes } from './routes/llm-key-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
+import { passwordResetRoutes } from './routes/password-reset-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { adminIndexDir, isAdminPageRequest, webAssetRoutes } from './routes/web-asset-routes.js';
 import { widgetRoutes } from './routes/widget-routes.js';
@@ -136,6 +138,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(passwordResetRoutes);
+  await app.register(accountRoutes);
   await app.register(memberRoutes);
   await app.register(llmKeyRoutes);
   await app.register(auditRoutes);

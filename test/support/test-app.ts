@@ -7,7 +7,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import { buildApp, redactedLogPaths } from '../../src/http/app.js';
+import { buildApp, redactedLogPaths, type BuildAppOptions } from '../../src/http/app.js';
 import { createKeyring, generateSecret } from '../../src/vault/index.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -24,7 +24,7 @@ export interface TestApp {
 
 export async function startTestApp(
   environment: Record<string, string> = {},
-  options: { pgliteDataDir?: string; redis?: Redis } = {},
+  options: { pgliteDataDir?: string; redis?: Redis; jobRunner?: BuildAppOptions['jobRunner'] } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(options);
   const config = loadConfig({
@@ -49,6 +49,7 @@ export async function startTestApp(
     context: { config, database, keyring },
     loggerInstance: logger,
     redis: options.redis,
+    jobRunner: options.jobRunner,
   });
   await app.ready();
   return {

@@ -11,6 +11,7 @@ import {
   renewInvitationLink,
   revokeInvitation,
 } from '../../workspaces/invitation-service.js';
+import { mailInvitation } from '../../workspaces/invitation-mail.js';
 import { changeMemberRole, listMembers, removeMember } from '../../workspaces/member-service.js';
 import { invitableRoles } from '../../workspaces/permissions.js';
 import { isUuid } from '../../db/ids.js';
@@ -127,7 +128,10 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['members'],
         params: workspaceParams,
         body: z.object({ email: emailSchema, role: z.enum(invitableRoles) }),
-        response: { 201: createdInvitationSchema },
+        response: {
+          // emailSent is false when email is not configured: the inviter passes the link on.
+          201: createdInvitationSchema.extend({ emailSent: z.boolean() }),
+        },
       },
     },
     async (request, reply) => {
@@ -143,7 +147,18 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         action: 'member.invited',
         details: { member: invitation.email, role: invitation.role },
       });
-      return reply.status(201).send({ ...invitation, acceptUrl: acceptUrlOf(invitation.token) });
+      const acceptUrl = acceptUrlOf(invitation.token);
+      const emailSent = Boolean(app.context.config.SMTP_URL);
+      if (emailSent) {
+        await mailInvitation(db, app.context.keyring, {
+          ...invitation,
+          workspaceId,
+          invitedBy: user.email,
+          acceptUrl,
+        });
+        app.jobRunner.wake();
+      }
+      return reply.status(201).send({ ...invitation, acceptUrl, emailSent });
     },
   );
 
