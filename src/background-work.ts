@@ -5,10 +5,15 @@
 import { createPasswordResetJobHandlers } from './accounts/password-reset.js';
 import type { AppContext } from './http/app-context.js';
 import type { JobHandlers } from './jobs/job-runner.js';
+import { addressPolicy } from './knowledge/fetching/address-policy.js';
+import { createIndexSourceJob, INDEX_SOURCE_JOB } from './knowledge/index-source-job.js';
 import { createMailJobHandlers } from './mail/mail-jobs.js';
 import { createMailSender } from './mail/mail-sender.js';
 
-export function createJobHandlers(context: AppContext): JobHandlers {
+export function createJobHandlers(
+  context: AppContext,
+  log: { error(object: object, message: string): void },
+): JobHandlers {
   return {
     ...createPasswordResetJobHandlers({
       db: context.database.db,
@@ -20,6 +25,18 @@ export function createJobHandlers(context: AppContext): JobHandlers {
       keyring: context.keyring,
       config: context.config,
       sender: createMailSender(context.config),
+    }),
+    [INDEX_SOURCE_JOB]: createIndexSourceJob({
+      db: context.database.db,
+      read: {
+        fetch: {
+          isAllowedAddress: addressPolicy(context.config.KNOWLEDGE_ALLOW_PRIVATE_URLS === '1'),
+          maxBytes: 10 * 1024 * 1024,
+          timeoutMs: 15_000,
+        },
+        maxCrawlPages: 50,
+      },
+      log,
     }),
   };
 }

@@ -66,6 +66,8 @@ const environmentSchema = z.object({
   /** Public widget limits, per IP and chatbot, per minute. */
   WIDGET_CONVERSATIONS_PER_MINUTE: wholeNumber(1).default(30),
   WIDGET_MESSAGES_PER_MINUTE: wholeNumber(1).default(60),
+  /** `1` lets knowledge URLs reach loopback and private addresses: tests and intranets only. */
+  KNOWLEDGE_ALLOW_PRIVATE_URLS: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -21,6 +21,8 @@ export const auditActions = [
   'chatbot.created',
   'chatbot.updated',
   'chatbot.deleted',
+  'knowledge_source.added',
+  'knowledge_source.deleted',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

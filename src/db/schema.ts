@@ -8,6 +8,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -224,6 +225,8 @@ export const messages = pgTable(
     timeToFirstTokenMs: integer('time_to_first_token_ms'),
     durationMs: integer('duration_ms'),
     errorCode: text('error_code'),
+    /** The knowledge sources whose passages went to the provider with this reply; null when none did. */
+    sources: jsonb('sources').$type<Array<{ sourceId: string; title: string }>>(),
     createdAt: createdAt(),
     /**
      * Database time of the last write. While a reply streams, its process rewrites it (with the partial
@@ -349,6 +352,115 @@ export const passwordResets = pgTable(
   (table) => [index('password_resets_user_idx').on(table.userId)],
 );
 
+/** PostgreSQL's full-text document type; written and read only through SQL functions, never as text. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+/** Raw bytes (an uploaded file kept for refreshes). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+export const knowledgeSourceKinds = ['text', 'url', 'file'] as const;
+export const knowledgeSourceStatuses = ['indexing', 'ready', 'error'] as const;
+/** Text-search configurations a chatbot may use; all ship with PostgreSQL 15 and PGlite. */
+export const knowledgeLanguages = [
+  'simple',
+  'danish',
+  'dutch',
+  'english',
+  'finnish',
+  'french',
+  'german',
+  'hungarian',
+  'italian',
+  'norwegian',
+  'portuguese',
+  'romanian',
+  'russian',
+  'spanish',
+  'swedish',
+  'turkish',
+] as const;
+
+/**
+ * A chatbot's knowledge source: pasted text, a URL (optionally crawled), or an uploaded file (its bytes kept,
+ * so it can be indexed again). Indexing is a `knowledge.index` job; `generation` moves on every refresh, and
+ * a job that finishes an older generation writes nothing.
+ */
+export const knowledgeSources = pgTable(
+  'knowledge_sources',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    chatbotId: uuid('chatbot_id')
+      .notNull()
+      .references(() => chatbots.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: knowledgeSourceKinds }).notNull(),
+    title: text('title').notNull(),
+    /** kind `text`: the pasted text. */
+    content: text('content'),
+    /** kind `url`: the page; with `crawl`, also the same-site pages it links to. */
+    url: text('url'),
+    crawl: boolean('crawl').notNull().default(false),
+    /** kind `file`. */
+    fileName: text('file_name'),
+    fileData: bytea('file_data'),
+    status: text('status', { enum: knowledgeSourceStatuses }).notNull(),
+    error: text('error'),
+    chunks: integer('chunks').notNull().default(0),
+    generation: integer('generation').notNull().default(1),
+    indexedAt: timestamp('indexed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('knowledge_sources_chatbot_idx').on(table.workspaceId, table.chatbotId, table.createdAt),
+    check('knowledge_sources_kind_check', sql`${table.kind} in ('text','url','file')`),
+    check('knowledge_sources_status_check', sql`${table.status} in ('indexing','ready','error')`),
+  ],
+);
+
+/** Passages of ~1–2k characters; `search_vector` is built in SQL with the chatbot's language. */
+export const knowledgePassages = pgTable(
+  'knowledge_passages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    chatbotId: uuid('chatbot_id')
+      .notNull()
+      .references(() => chatbots.id, { onDelete: 'cascade' }),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => knowledgeSources.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    /** Where the passage came from inside the source: a page's URL, or a heading. */
+    location: text('location').notNull().default(''),
+    /** The headings above the passage ("Shipping › Europe"); weighted above the body in the search. */
+    heading: text('heading').notNull().default(''),
+    content: text('content').notNull(),
+    searchVector: tsvector('search_vector').notNull(),
+  },
+  (table) => [
+    index('knowledge_passages_chatbot_idx').on(table.chatbotId),
+    index('knowledge_passages_source_idx').on(table.sourceId),
+    index('knowledge_passages_search_idx').using('gin', table.searchVector),
+  ],
+);
+
+/** A chatbot's knowledge settings; no row means the defaults (English, no links in the widget). */
+export const knowledgeSettings = pgTable('knowledge_settings', {
+  chatbotId: uuid('chatbot_id')
+    .primaryKey()
+    .references(() => chatbots.id, { onDelete: 'cascade' }),
+  workspaceId: uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  language: text('language', { enum: knowledgeLanguages }).notNull().default('english'),
+  showSourceLinks: boolean('show_source_links').notNull().default(false),
+  updatedAt: updatedAt(),
+});
+
 export const schema = {
   users,
   workspaces,
@@ -366,6 +478,9 @@ export const schema = {
   alertReads,
   keyIncidents,
   passwordResets,
+  knowledgeSources,
+  knowledgePassages,
+  knowledgeSettings,
 };
 
 export type Role = (typeof memberships.$inferSelect)['role'];

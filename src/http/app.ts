@@ -28,6 +28,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { chatbotRoutes } from './routes/chatbot-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { knowledgeRoutes } from './routes/knowledge-routes.js';
 import { llmKeyRoutes } from './routes/llm-key-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
@@ -86,10 +87,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('context', context);
+  const jobLog = app.log.child({ component: 'jobs' });
   const jobRunner = createJobRunner({
     db: context.database.db,
-    handlers: createJobHandlers(context),
-    log: app.log.child({ component: 'jobs' }),
+    handlers: createJobHandlers(context, jobLog),
+    log: jobLog,
     ...options.jobRunner,
   });
   app.decorate('jobRunner', jobRunner);
@@ -146,6 +148,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(alertRoutes);
   await app.register(chatbotRoutes);
   await app.register(conversationRoutes);
+  await app.register(knowledgeRoutes);
   await app.register(usageRoutes);
   const metrics = createGatewayMetrics();
   const replies = new OpenReplies(context.database.db, app.log);

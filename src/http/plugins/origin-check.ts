@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { AppError } from '../../app-error.js';
 
 const stateChangingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const knowledgeUploadPath = /^\/api\/workspaces\/[^/?#]+\/chatbots\/[^/?#]+\/knowledge(?:\?.*)?$/;
 
 export const originCheckPlugin = fp(async (app: FastifyInstance, options: { publicOrigin: string }) => {
   app.addHook('onRequest', async (request) => {
@@ -18,9 +19,16 @@ export const originCheckPlugin = fp(async (app: FastifyInstance, options: { publ
     if (origin !== undefined && origin !== options.publicOrigin) {
       throw new AppError('origin_not_allowed', { message: 'Requests from this origin are not allowed.' });
     }
-    // HTML forms cannot send DELETE; every other state change must declare JSON, which forms cannot.
-    const isJson = /^application\/json\b/i.test(request.headers['content-type'] ?? '');
-    if (request.method !== 'DELETE' && !isJson) {
+    // HTML forms cannot send DELETE; every other state change must declare JSON, which forms cannot —
+    // except a knowledge file upload, which is a form by nature. A cross-site form carries no session
+    // cookie (SameSite=Lax) and, from a browser, an Origin refused above.
+    const contentType = request.headers['content-type'] ?? '';
+    const isJson = /^application\/json\b/i.test(contentType);
+    const isUpload =
+      request.method === 'POST' &&
+      /^multipart\/form-data\b/i.test(contentType) &&
+      knowledgeUploadPath.test(path);
+    if (request.method !== 'DELETE' && !isJson && !isUpload) {
       throw new AppError('unsupported_media_type', { message: 'Send the request body as application/json.' });
     }
   });
