@@ -2,12 +2,15 @@
 import { BootError } from './boot/boot-error.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
+import { noPlatformKeyNotice } from './llm/platform-key-notice.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
-  const server = await startServer(config);
+  const server = await startServer(config, {
+    onProgress: (step) => process.stdout.write(`${step}\n`),
+  });
   const elapsed = Math.round(performance.now() - startedAt);
   // Listen for signals before saying we run: a supervisor may send SIGTERM as soon as it reads the line.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -28,7 +31,9 @@ async function main(): Promise<void> {
   const url = config.PUBLIC_URL ? config.publicUrl : server.url;
   process.stdout.write(
     `\nBestAI is running at ${url} (${databaseLabel}, ready in ${elapsed} ms).\n` +
-      `Next step: open ${url}/ and sign up — the first account owns its workspace.\n\n`,
+      `Next step: open ${url}/ and sign up — the first account owns its workspace.\n` +
+      (config.PLATFORM_ANTHROPIC_API_KEY ? '' : `${noPlatformKeyNotice}\n`) +
+      '\n',
   );
 }
 

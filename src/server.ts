@@ -25,12 +25,21 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
+export interface StartServerOptions {
+  /** Told each slow start-up step as it begins, for a progress line. */
+  onProgress?: (step: string) => void;
+}
+
+export async function startServer(
+  config: Readonly<Config>,
+  { onProgress }: StartServerOptions = {},
+): Promise<RunningServer> {
   const { keyring, secretFile, wasGenerated } = loadKeyring(config);
   const database = await openDatabase(
     config.DATABASE_URL
       ? { kind: 'postgres', url: config.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.resolve(config.BESTAI_DATA_DIR) },
+    { onProgress },
   );
   let redis: Redis | undefined;
   let app: FastifyInstance | undefined;

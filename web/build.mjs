@@ -1,14 +1,18 @@
-// Builds the browser code into dist/public: the admin console (Vite) and the chat widget (esbuild).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// Builds the browser code into dist/public: the admin console (Vite) and the chat widget (esbuild), at the
+// same time (they share nothing), with one progress line each.
+import { pathToFileURL } from 'node:url';
+import { runStepsInParallel } from '../scripts/lib/run-steps.mjs';
 
-const steps = [
-  ['node', ['web/widget/build.mjs']],
-  ['npx', ['vite', 'build', '--config', 'web/admin/vite.config.ts', '--logLevel', 'warn']],
+export const webBuildSteps = [
+  { label: 'chat widget', command: 'node', args: ['web/widget/build.mjs'], showOutput: true },
+  {
+    label: 'admin console',
+    command: 'npx',
+    args: ['vite', 'build', '--config', 'web/admin/vite.config.ts', '--logLevel', 'warn'],
+  },
 ];
-for (const [command, args] of steps) {
-  if (args[0].endsWith('.mjs') && !existsSync(args[0])) continue;
-  if (args.includes('web/admin/vite.config.ts') && !existsSync('web/admin/vite.config.ts')) continue;
-  const result = spawnSync(command, args, { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.stdout.write('Building the browser code…\n');
+  if (!(await runStepsInParallel(webBuildSteps))) process.exit(1);
 }

@@ -74,3 +74,9 @@ export async function findUserById(db: Database, userId: string): Promise<UserVi
     .limit(1);
   return user ?? null;
 }
+
+/** Whether anyone has signed up on this instance yet (a new instance opens its admin on sign-up). */
+export async function hasAnyAccount(db: Database): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).limit(1);
+  return row !== undefined;
+}

@@ -38,13 +38,25 @@ export type DatabaseTarget =
 /** An arbitrary constant: the advisory lock that serialises migrations across server instances. */
 const MIGRATION_LOCK_ID = 4_242_001;
 
-/** Opens the database and applies pending migrations. */
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  if (target.kind === 'postgres') return openPostgres(target.url, target.poolSize ?? 20);
-  return openPglite(target.kind === 'pglite' ? target.dataDir : undefined);
+export interface OpenDatabaseOptions {
+  /** Told each slow step as it starts (creating the embedded database, migrating), for a progress line. */
+  onProgress?: (step: string) => void;
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+/** Opens the database and applies pending migrations. */
+export async function openDatabase(
+  target: DatabaseTarget,
+  { onProgress = () => {} }: OpenDatabaseOptions = {},
+): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') return openPostgres(target.url, target.poolSize ?? 20, onProgress);
+  return openPglite(target.kind === 'pglite' ? target.dataDir : undefined, onProgress);
+}
+
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  onProgress: (step: string) => void,
+): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
@@ -52,6 +64,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   const client = await pool.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    onProgress('Applying database migrations…');
     await migrateNodePostgres(drizzleNodePostgres(client, { schema }), { migrationsFolder: migrationsDir });
   } finally {
     await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {});
@@ -111,7 +124,10 @@ async function initialisePgliteFolder(pgDataDir: string): Promise<void> {
  * The embedded database runs on its own thread (`PgliteThread`), so its statements do not block the event
  * loop that serves visitors; a new folder is first created by `initialisePgliteFolder`.
  */
-async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+async function openPglite(
+  dataDir: string | undefined,
+  onProgress: (step: string) => void,
+): Promise<DatabaseHandle> {
   let lock: ReturnType<typeof lockDataDir> | undefined;
   let pgDataDir: string | undefined;
   let client: PgliteThread;
@@ -120,7 +136,10 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       lock = lockDataDir(dataDir);
       pgDataDir = path.join(dataDir, 'pglite');
-      if (!existsSync(path.join(pgDataDir, 'PG_VERSION'))) await initialisePgliteFolder(pgDataDir);
+      if (!existsSync(path.join(pgDataDir, 'PG_VERSION'))) {
+        onProgress(`Creating the embedded database in ${dataDir} (first start only)…`);
+        await initialisePgliteFolder(pgDataDir);
+      }
     }
     client = await PgliteThread.open(pgDataDir, pgliteOptions);
   } catch (error) {
@@ -130,6 +149,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
   try {
     // Drizzle's PGlite driver uses query() and transaction(), which PgliteThread inherits from PGlite.
     const db = drizzlePglite(client as unknown as PGlite, { schema });
+    onProgress('Applying database migrations…');
     await migratePglite(db, { migrationsFolder: migrationsDir });
     return {
       db: db as unknown as Database,

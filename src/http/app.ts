@@ -5,7 +5,13 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -29,6 +35,7 @@ import { chatbotRoutes } from './routes/chatbot-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { knowledgeRoutes } from './routes/knowledge-routes.js';
+import { instanceRoutes } from './routes/instance-routes.js';
 import { llmKeyRoutes } from './routes/llm-key-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
@@ -54,6 +61,22 @@ export const redactedLogPaths = [
   '*.*.password',
 ];
 
+/**
+ * Fastify writes two `info` lines per request; a health check every few seconds and every widget request
+ * then drown the lines that matter. Here they are `debug` lines (LOG_LEVEL=debug shows them); a request
+ * that errored is still logged as an error.
+ */
+class QuietRequestLogs extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) return super.requestCompleted(error, request, reply);
+    reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 export interface BuildAppOptions {
   context: AppContext;
   /** Pino options or an existing logger; `false` silences logs. */
@@ -78,6 +101,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ? { loggerInstance: options.loggerInstance }
       : { logger: options.logger ?? { level: context.config.LOG_LEVEL, redact: redactedLogPaths } }),
     genReqId: () => crypto.randomUUID(),
+    logController: new QuietRequestLogs(),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     // Close idle keep-alive sockets at shutdown; in-flight requests and streams may finish.
@@ -142,6 +166,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authRoutes);
   await app.register(passwordResetRoutes);
   await app.register(accountRoutes);
+  await app.register(instanceRoutes);
   await app.register(memberRoutes);
   await app.register(llmKeyRoutes);
   await app.register(auditRoutes);

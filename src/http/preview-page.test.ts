@@ -16,6 +16,14 @@ describe('preview page', () => {
     expect(page).not.toMatch(/<style|style=/);
   });
 
+  test('links the admin stylesheet and says when nothing can answer', () => {
+    const input = { publicUrl: 'https://app.example', publicId: 'pub_1', chatbotName: 'Support' };
+    expect(renderPreviewPage(input)).toContain('<link rel="stylesheet" href="/preview.css">');
+    expect(renderPreviewPage(input)).not.toContain('preview-notice');
+    const page = renderPreviewPage({ ...input, noAnswerNotice: 'Add your own key <now>' });
+    expect(page).toContain('<p class="preview-notice" role="status">Add your own key &lt;now&gt;</p>');
+  });
+
   test('escapes every value', () => {
     const page = renderPreviewPage({
       publicUrl: 'https://app.example"><script>alert(1)</script>',

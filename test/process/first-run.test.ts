@@ -42,6 +42,14 @@ describe('first run on a fresh data folder', () => {
     // The secret itself is never printed.
     expect(first.server.lines.join('\n')).not.toContain(secret);
 
+    // Progress while the embedded database is made, and the plain truth about the missing platform key.
+    expect(first.server.stdoutLines).toContain(
+      `Creating the embedded database in ${dataDir} (first start only)…`,
+    );
+    expect(first.server.stdoutLines).toContain(
+      'This server has no platform key: visitors get no answer yet. Add your own key to start chatting, or set PLATFORM_ANTHROPIC_API_KEY.',
+    );
+
     const health = await fetch(`${first.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
@@ -50,6 +58,9 @@ describe('first run on a fresh data folder', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
 
     expect(await first.server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    // Request logs are quiet by default: no line per health check (the shutdown line proves logs flowed).
+    expect(first.server.lines.some((line) => line.includes('"msg":"Shutting down"'))).toBe(true);
+    expect(first.server.lines.filter((line) => /healthz|readyz/.test(line))).toEqual([]);
 
     const second = await startAndTime();
     await second.server.waitForLine(/BESTAI_SECRET is not set: using the local secret/);

@@ -21,7 +21,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('graceful shutdown', () => {
   it('finishes a request in flight after SIGTERM, refuses new connections, then exits 0', async () => {
     const server = startBestAI({
-      env: { BESTAI_DATA_DIR: dataDir, BESTAI_SECRET: generateSecret(), PORT: '0' },
+      // Request lines are written at debug level only.
+      env: { BESTAI_DATA_DIR: dataDir, BESTAI_SECRET: generateSecret(), PORT: '0', LOG_LEVEL: 'debug' },
     });
     const url = new URL(await waitUntilRunning(server));
 

@@ -32,8 +32,8 @@ export interface BestAIProcess {
 }
 
 export interface StartOptions {
-  /** `main` runs the server entry; `cli` runs `bestai` with `args`. */
-  entry?: 'main' | 'cli';
+  /** `main` runs the server entry; `cli` runs `bestai` with `args`; `demo` runs `npm run demo`'s script. */
+  entry?: 'main' | 'cli' | 'demo';
   args?: string[];
   /** The whole BestAI environment of the process (PATH and HOME are added). */
   env?: Record<string, string>;
@@ -43,6 +43,7 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 const entries = {
   main: path.join(packageRoot, 'src', 'main.ts'),
   cli: path.join(packageRoot, 'src', 'cli', 'bestai.ts'),
+  demo: path.join(packageRoot, 'scripts', 'demo.ts'),
 };
 const running = new Set<BestAIProcess>();
 

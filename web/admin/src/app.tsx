@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { apiRequest, onSessionExpired } from './api-client';
 import { Navigation } from './components/navigation';
+import { useInstanceQuery } from './instance';
 import { ErrorState, LoadingState } from './components/ui';
 import { can } from './permissions';
 import { Link, matchPath, navigate, Redirect, useLocation } from './router';
@@ -32,6 +33,7 @@ import { UsageScreen } from './screens/usage';
 export function App() {
   const queryClient = useQueryClient();
   const meQuery = useMeQuery();
+  const instanceQuery = useInstanceQuery();
   const { pathname } = useLocation();
   const [isSessionExpired, setSessionExpired] = useState(false);
 
@@ -64,7 +66,16 @@ export function App() {
 
   const me = meQuery.data;
   if (!me) {
-    if (pathname === '/sign-up') return <SignUpScreen />;
+    // A new instance has nobody to sign in: it opens on sign-up (the first account owns its workspace).
+    const isNewInstance = instanceQuery.data?.hasAccounts === false;
+    if (pathname === '/sign-up' || (isNewInstance && pathname !== '/sign-in')) return <SignUpScreen />;
+    if (instanceQuery.isPending) {
+      return (
+        <div className="auth-page">
+          <LoadingState label="Opening BestAI…" />
+        </div>
+      );
+    }
     return (
       <SignInScreen
         notice={isSessionExpired ? 'Your session has ended. Sign in again to continue.' : null}

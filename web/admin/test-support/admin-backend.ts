@@ -47,7 +47,10 @@ async function findFreePort(): Promise<number> {
   return address.port;
 }
 
-export async function startAdminBackend(): Promise<AdminBackend> {
+/** `withoutPlatformKey`: the server has no PLATFORM_ANTHROPIC_API_KEY, as a fresh `npm start`. */
+export async function startAdminBackend(
+  options: { withoutPlatformKey?: boolean } = {},
+): Promise<AdminBackend> {
   const providers = await startFakeProviders();
   // Another process may take the probed port before we listen on it: try a few.
   for (let attempt = 1; ; attempt++) {
@@ -55,7 +58,7 @@ export async function startAdminBackend(): Promise<AdminBackend> {
     const baseUrl = `http://127.0.0.1:${port}`;
     const testApp = await startTestApp({
       PUBLIC_URL: baseUrl,
-      PLATFORM_ANTHROPIC_API_KEY: platformAnthropicKey,
+      ...(options.withoutPlatformKey ? {} : { PLATFORM_ANTHROPIC_API_KEY: platformAnthropicKey }),
       ANTHROPIC_BASE_URL: providers.baseURL('anthropic'),
       OPENAI_BASE_URL: providers.baseURL('openai'),
       GROQ_BASE_URL: providers.baseURL('groq'),
@@ -138,6 +141,7 @@ function isAdminBuildFresh(): boolean {
     newestChange(path.join(adminRoot, 'src')),
     statSync(path.join(adminRoot, 'index.html')).mtimeMs,
     statSync(path.join(adminRoot, 'vite.config.ts')).mtimeMs,
+    newestChange(path.join(adminRoot, 'public')),
   );
   return statSync(indexFile).mtimeMs >= sources;
 }

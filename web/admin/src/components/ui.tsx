@@ -74,7 +74,7 @@ export function EmptyState({
   );
 }
 
-export type NoticeTone = 'success' | 'error' | 'info';
+export type NoticeTone = 'success' | 'error' | 'info' | 'warning';
 
 export function Notice({
   tone,

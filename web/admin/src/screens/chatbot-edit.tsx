@@ -17,7 +17,8 @@ import {
 import { can } from '../permissions';
 import { Link, navigate, useDocumentTitle } from '../router';
 import { useSession } from '../session';
-import { fetchChatbot, workspaceKeys } from '../workspace-queries';
+import { noAnswerNotice, useInstanceQuery } from '../instance';
+import { fetchChatbot, fetchLlmKeys, workspaceKeys } from '../workspace-queries';
 
 /** The form's values: every text field as a string (empty for "not set"), origins one per line. */
 type FormValues = Omit<ChatbotSettings, 'allowedOrigins' | 'title' | 'greeting' | 'errorMessage'> & {
@@ -26,6 +27,9 @@ type FormValues = Omit<ChatbotSettings, 'allowedOrigins' | 'title' | 'greeting' 
   greeting: string;
   errorMessage: string;
 };
+
+/** The chatbot this browser has just created: its screen opens with a "Chatbot created" notice. */
+let justCreatedChatbotId: string | null = null;
 
 /** The form's words for the fields the server may name in an error's `details`. */
 const fieldLabels: Record<string, string> = {
@@ -93,7 +97,11 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
     position: initial.position,
     errorMessage: initial.errorMessage ?? '',
   });
-  const [savedNotice, setSavedNotice] = useState<string | null>(null);
+  const [savedNotice, setSavedNotice] = useState<string | null>(() =>
+    chatbot && chatbot.id === justCreatedChatbotId
+      ? 'Chatbot created. Put the embed snippet on your site, or open Preview to try it.'
+      : null,
+  );
   const [isDeleting, setDeleting] = useState(false);
   const ids = {
     name: useId(),
@@ -138,8 +146,10 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.chatbots(workspace.id) });
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.auditLog(workspace.id) });
-      if (!chatbot) navigate(`/chatbots/${encodeURIComponent(saved.id)}`, { replace: true });
-      else setSavedNotice('Changes saved. The widget picks them up on its next load.');
+      if (!chatbot) {
+        justCreatedChatbotId = saved.id;
+        navigate(`/chatbots/${encodeURIComponent(saved.id)}`, { replace: true });
+      } else setSavedNotice('Changes saved. The widget picks them up on its next load.');
     },
   });
 
@@ -190,6 +200,7 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
           ) : null
         }
       />
+      {chatbot ? <NoAnswerNotice /> : null}
       {savedNotice ? (
         <Notice tone="success" onDismiss={() => setSavedNotice(null)}>
           {savedNotice}
@@ -409,5 +420,23 @@ function WidgetSketch({
         <div className="widget-sketch__launcher" style={{ background: accent }} />
       </div>
     </section>
+  );
+}
+
+/** Says so when nothing can answer this workspace's visitors: no key of its own and no platform key. */
+function NoAnswerNotice() {
+  const { workspace } = useSession();
+  const instance = useInstanceQuery();
+  const keys = useQuery({
+    queryKey: workspaceKeys.llmKeys(workspace.id),
+    queryFn: () => fetchLlmKeys(workspace.id),
+  });
+  const active: string | undefined = keys.data?.activeProvider;
+  const isSilent = active === 'none' || (active === 'platform' && instance.data?.hasPlatformKey === false);
+  if (!isSilent) return null;
+  return (
+    <Notice tone="warning">
+      {noAnswerNotice} <Link to="/integrations/llm">Integrations → LLM</Link>
+    </Notice>
   );
 }

@@ -5,12 +5,14 @@ import { apiRequest } from '../api-client';
 import type { User, WorkspaceMembership } from '../api-types';
 import { errorMessage, TextField } from '../components/ui';
 import { Link, navigate, useDocumentTitle } from '../router';
+import { instanceQueryKey, useInstanceQuery, type Instance } from '../instance';
 import { startSession } from '../session';
 import { AuthLayout, EmailField, MIN_PASSWORD_LENGTH, NewPasswordField } from './auth-layout';
 
 export function SignUpScreen() {
   useDocumentTitle('Create a workspace');
   const queryClient = useQueryClient();
+  const instance = useInstanceQuery();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [workspaceName, setWorkspaceName] = useState('');
@@ -23,6 +25,9 @@ export function SignUpScreen() {
       );
       // Sign-up also signs in (the server sets the session cookie).
       await startSession(queryClient, created.workspace.id);
+      queryClient.setQueryData<Instance>(instanceQueryKey, (instance) =>
+        instance ? { ...instance, hasAccounts: true } : instance,
+      );
     },
     onSuccess: () => navigate('/', { replace: true }),
   });
@@ -36,10 +41,14 @@ export function SignUpScreen() {
   return (
     <AuthLayout
       title="Create your workspace"
-      subtitle="Start with the platform’s own model; bring your own key whenever you like."
+      subtitle={
+        instance.data?.hasPlatformKey === false
+          ? 'Then add your own provider key (Anthropic, OpenAI, Groq or DeepSeek) to start chatting.'
+          : 'Start with the platform’s own model; bring your own key whenever you like.'
+      }
       footer={
         <>
-          Already have an account? <Link to="/">Sign in</Link>
+          Already have an account? <Link to="/sign-in">Sign in</Link>
         </>
       }
     >

@@ -1,0 +1,2 @@
+/** Builds BestAI (server, admin console, widget) when the build is missing. */
+export function ensureBuilt(): Promise<void>;
