@@ -3,6 +3,7 @@
  * registers the same table, so any instance can take any job.
  */
 import { createPasswordResetJobHandlers } from './accounts/password-reset.js';
+import { createKeyAlertJobHandlers } from './alerts/key-alerts.js';
 import type { AppContext } from './http/app-context.js';
 import type { JobHandlers } from './jobs/job-runner.js';
 import { addressPolicy } from './knowledge/fetching/address-policy.js';
@@ -15,6 +16,7 @@ export function createJobHandlers(
   log: { error(object: object, message: string): void },
 ): JobHandlers {
   return {
+    ...createKeyAlertJobHandlers({ db: context.database.db }),
     ...createPasswordResetJobHandlers({
       db: context.database.db,
       keyring: context.keyring,
