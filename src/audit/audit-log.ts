@@ -23,6 +23,8 @@ export const auditActions = [
   'chatbot.deleted',
   'knowledge_source.added',
   'knowledge_source.deleted',
+  'price.set',
+  'price.removed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

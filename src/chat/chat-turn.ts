@@ -17,7 +17,7 @@ import type { GatewayMetrics } from '../llm/gateway-metrics.js';
 import { describeProviderFailure, recordKeyFailure } from '../llm/keys/key-health.js';
 import { createProviderClient } from '../llm/provider-clients.js';
 import { ProviderError } from '../llm/providers/provider-error.js';
-import type { ChatMessage } from '../llm/providers/provider-types.js';
+import type { ChatMessage, TokenUsage } from '../llm/providers/provider-types.js';
 import { streamWithRetry } from '../llm/providers/retry-policy.js';
 import { resolveProvider, type ResolvedProvider } from '../llm/resolve.js';
 import type { Keyring } from '../vault/index.js';
@@ -152,7 +152,7 @@ export async function streamChatTurn(
   };
   let text = '';
   let firstTextAt: number | undefined;
-  let usage: { inputTokens: number; outputTokens: number } | undefined;
+  let usage: TokenUsage | undefined;
   let failure: unknown;
   const open: OpenReply = {
     id: turn.replyId,
@@ -264,7 +264,7 @@ async function saveReply(
     status: TurnOutcome['status'];
     text: string;
     provider?: ResolvedProvider;
-    usage?: { inputTokens: number; outputTokens: number };
+    usage?: TokenUsage;
     timeToFirstTokenMs?: number;
     errorCode?: string;
   },
@@ -274,6 +274,7 @@ async function saveReply(
     id: turn.replyId,
     conversationId: turn.conversation.conversationId,
     workspaceId: turn.conversation.workspaceId,
+    chatbotId: turn.conversation.chatbotId,
     status: reply.status,
     content: reply.text,
     provider: reply.provider?.provider ?? null,
@@ -282,12 +283,14 @@ async function saveReply(
     model: reply.provider?.model ?? null,
     inputTokens: reply.usage?.inputTokens ?? (reply.status === 'failed' ? 0 : null),
     outputTokens: reply.usage?.outputTokens ?? (reply.status === 'failed' ? 0 : null),
+    cacheReadTokens: reply.usage?.cacheReadTokens ?? (reply.status === 'failed' ? 0 : null),
+    cacheWriteTokens: reply.usage?.cacheWriteTokens ?? (reply.status === 'failed' ? 0 : null),
     timeToFirstTokenMs: reply.timeToFirstTokenMs === undefined ? null : Math.round(reply.timeToFirstTokenMs),
     durationMs: Math.round(performance.now() - turn.receivedAt),
     errorCode: reply.errorCode ?? null,
   };
   const keyUsed = isWorkspaceSuccess ? { provider: reply.provider!.provider, at: new Date() } : undefined;
-  const write = () => storeReply(deps.db, record, keyUsed);
+  const write = async () => void (await storeReply(deps.db, record, keyUsed));
   try {
     await write();
   } catch {

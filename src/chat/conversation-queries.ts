@@ -20,6 +20,21 @@ export interface ConversationSummary {
   messageCount: number;
   /** The start of the visitor's first message, on one line; null before they wrote anything. */
   preview: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** US dollars, a decimal string: the sum of its replies' costs; null while no reply has a known cost. */
+  costUsd: string | null;
+}
+
+interface ConversationTotals {
+  messageCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: string | null;
 }
 
 export interface ConversationFilter {
@@ -41,6 +56,10 @@ export interface MessageView {
   model: string | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheWriteTokens: number | null;
+  /** US dollars, a decimal string; null when no price or no usage was known. */
+  costUsd: string | null;
   timeToFirstTokenMs: number | null;
   durationMs: number | null;
   createdAt: Date;
@@ -106,8 +125,15 @@ export async function listConversations(
       createdAt: conversations.createdAt,
       updatedAt: conversations.updatedAt,
       createdAtText,
-      messageCount: sql<number | string>`(
-        select count(*) from ${messages}
+      // One pass over the conversation's messages; the cost as text, so JSON never makes it a float.
+      totals: sql<ConversationTotals>`(
+        select json_build_object('messageCount', count(*),
+          'inputTokens', coalesce(sum(${messages.inputTokens}), 0),
+          'outputTokens', coalesce(sum(${messages.outputTokens}), 0),
+          'cacheReadTokens', coalesce(sum(${messages.cacheReadTokens}), 0),
+          'cacheWriteTokens', coalesce(sum(${messages.cacheWriteTokens}), 0),
+          'costUsd', trim_scale(sum(${messages.costUsd}))::text)
+        from ${messages}
         where ${messages.conversationId} = ${conversations.id} and ${messages.workspaceId} = ${workspaceId}
       )`,
       firstVisitorMessage: sql<string | null>`(
@@ -135,7 +161,7 @@ export async function listConversations(
       chatbotName: row.chatbotName,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
-      messageCount: Number(row.messageCount),
+      ...row.totals,
       preview: previewOf(row.firstVisitorMessage),
     })),
     nextCursor: rows.length > filter.limit && last ? encodeCursor(last.createdAtText, last.id) : null,
@@ -176,6 +202,9 @@ export async function findConversation(
       model: messages.model,
       inputTokens: messages.inputTokens,
       outputTokens: messages.outputTokens,
+      cacheReadTokens: messages.cacheReadTokens,
+      cacheWriteTokens: messages.cacheWriteTokens,
+      costUsd: sql<string | null>`trim_scale(${messages.costUsd})::text`,
       timeToFirstTokenMs: messages.timeToFirstTokenMs,
       durationMs: messages.durationMs,
       createdAt: messages.createdAt,

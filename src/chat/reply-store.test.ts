@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatbots, conversations, llmKeys, messages, workspaces } from '../db/schema.js';
+import { chatbots, conversations, llmKeys, messages, usageDays, workspaces } from '../db/schema.js';
 import { recordKeyFailure } from '../llm/keys/key-health.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { LAST_USED_WRITE_INTERVAL_MS, storeReply, type ReplyRecord } from './reply-store.js';
@@ -8,11 +8,11 @@ import { LAST_USED_WRITE_INTERVAL_MS, storeReply, type ReplyRecord } from './rep
 let database: TestDatabase;
 const workspaceId = crypto.randomUUID();
 const conversationId = crypto.randomUUID();
+const chatbotId = crypto.randomUUID();
 const key = { workspaceId, provider: 'openai' as const };
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const chatbotId = crypto.randomUUID();
   await database.db.insert(workspaces).values({ id: workspaceId, name: 'Replies' });
   await database.db
     .insert(chatbots)
@@ -32,6 +32,7 @@ const reply = (at: Date, overrides: Partial<ReplyRecord> = {}): ReplyRecord => (
   id: crypto.randomUUID(),
   conversationId,
   workspaceId,
+  chatbotId,
   status: 'complete',
   content: 'Hello!',
   provider: 'openai',
@@ -40,6 +41,8 @@ const reply = (at: Date, overrides: Partial<ReplyRecord> = {}): ReplyRecord => (
   model: 'gpt-4o-mini',
   inputTokens: 12,
   outputTokens: 3,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
   timeToFirstTokenMs: 40,
   durationMs: 90,
   errorCode: null,
@@ -101,5 +104,22 @@ describe('storing a reply', () => {
     const later = new Date(soon.getTime() + LAST_USED_WRITE_INTERVAL_MS + 1000);
     await storeReply(database.db, await startedReply(later), { provider: 'openai', at: later });
     expect((await keyRow()).lastUsedAt?.toISOString()).toBe(later.toISOString());
+  });
+
+  it('counts a reply in its day once, even when its final write runs again', async () => {
+    const stored = await startedReply(new Date('2026-02-01T09:00:00.000Z'));
+    await storeReply(database.db, stored);
+    // A retry after a write whose commit was not seen.
+    await storeReply(database.db, stored);
+    const days = await database.db.select().from(usageDays).where(eq(usageDays.day, '2026-02-01'));
+    expect(days).toEqual([
+      expect.objectContaining({
+        chatbotId,
+        provider: 'openai',
+        messages: 1,
+        inputTokens: 12,
+        costUsd: '0.0000036',
+      }),
+    ]);
   });
 });

@@ -5,13 +5,16 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
   customType,
+  date,
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   primaryKey,
   text,
@@ -199,6 +202,8 @@ export const conversations = pgTable(
   (table) => [index('conversations_workspace_idx').on(table.workspaceId, table.chatbotId, table.createdAt)],
 );
 
+export const keySources = ['platform', 'workspace', 'chatbot'] as const;
+
 export const messages = pgTable(
   'messages',
   {
@@ -215,13 +220,21 @@ export const messages = pgTable(
     status: text('status', { enum: ['streaming', 'complete', 'interrupted', 'failed'] }).notNull(),
     /** The provider that answered. Null on visitor messages. */
     provider: text('provider'),
-    /** 'platform' (the platform key) or 'workspace' (the workspace's own key). Null on visitor messages. */
-    keySource: text('key_source', { enum: ['platform', 'workspace'] }),
+    /**
+     * The key scope that answered: 'platform' (the platform key), 'workspace' (the workspace's own key) or
+     * 'chatbot' (the conversation's chatbot's own key). Null on visitor messages.
+     */
+    keySource: text('key_source', { enum: keySources }),
     /** Mask of the workspace key that served it, for usage by key; survives the key's deletion. */
     maskedKey: text('masked_key'),
     model: text('model'),
+    /** All input tokens, including those read from and written to the provider's prompt cache. */
     inputTokens: integer('input_tokens'),
     outputTokens: integer('output_tokens'),
+    cacheReadTokens: integer('cache_read_tokens'),
+    cacheWriteTokens: integer('cache_write_tokens'),
+    /** US dollars at the price in force when the reply was stored; null when no price or no usage was known. */
+    costUsd: numeric('cost_usd'),
     timeToFirstTokenMs: integer('time_to_first_token_ms'),
     durationMs: integer('duration_ms'),
     errorCode: text('error_code'),
@@ -461,6 +474,72 @@ export const knowledgeSettings = pgTable('knowledge_settings', {
   updatedAt: updatedAt(),
 });
 
+/** A workspace's own price for a model; it wins over the price BestAI ships (src/money/default-prices.ts). */
+export const modelPrices = pgTable(
+  'model_prices',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: providerIds }).notNull(),
+    model: text('model').notNull(),
+    inputPerMTok: numeric('input_per_mtok').notNull(),
+    outputPerMTok: numeric('output_per_mtok').notNull(),
+    /** Null: billed at the input price. */
+    cacheReadPerMTok: numeric('cache_read_per_mtok'),
+    cacheWritePerMTok: numeric('cache_write_per_mtok'),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ columns: [table.workspaceId, table.provider, table.model] })],
+);
+
+/**
+ * Assistant messages that reached a provider, summed per UTC day, chatbot, provider, key and model, kept
+ * by the statement that stores each reply: usage over long periods reads days, not messages.
+ * Absent parts are '' rather than null so that the primary key can take the upsert.
+ */
+export const usageDays = pgTable(
+  'usage_days',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    day: date('day').notNull(),
+    chatbotId: uuid('chatbot_id')
+      .notNull()
+      .references(() => chatbots.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    keySource: text('key_source', { enum: keySources }).notNull(),
+    /** '' for the platform key. */
+    maskedKey: text('masked_key').notNull(),
+    model: text('model').notNull(),
+    messages: integer('messages').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    cacheReadTokens: bigint('cache_read_tokens', { mode: 'number' }).notNull().default(0),
+    cacheWriteTokens: bigint('cache_write_tokens', { mode: 'number' }).notNull().default(0),
+    costUsd: numeric('cost_usd').notNull().default('0'),
+    /** What the cache reads would have cost at the input price, less what they cost. */
+    savedByCachingUsd: numeric('saved_by_caching_usd').notNull().default('0'),
+    /** Messages with tokens but no known price: their cost is missing from `cost_usd`. */
+    unpriced: integer('unpriced').notNull().default(0),
+  },
+  (table) => [
+    primaryKey({
+      columns: [
+        table.workspaceId,
+        table.day,
+        table.chatbotId,
+        table.provider,
+        table.keySource,
+        table.maskedKey,
+        table.model,
+      ],
+    }),
+  ],
+);
+
 export const schema = {
   users,
   workspaces,
@@ -481,6 +560,8 @@ export const schema = {
   knowledgeSources,
   knowledgePassages,
   knowledgeSettings,
+  modelPrices,
+  usageDays,
 };
 
 export type Role = (typeof memberships.$inferSelect)['role'];

@@ -40,6 +40,7 @@ import { llmKeyRoutes } from './routes/llm-key-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { passwordResetRoutes } from './routes/password-reset-routes.js';
+import { priceRoutes } from './routes/price-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { adminIndexDir, isAdminPageRequest, webAssetRoutes } from './routes/web-asset-routes.js';
 import { widgetRoutes } from './routes/widget-routes.js';
@@ -175,6 +176,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(conversationRoutes);
   await app.register(knowledgeRoutes);
   await app.register(usageRoutes);
+  await app.register(priceRoutes);
   const metrics = createGatewayMetrics();
   const replies = new OpenReplies(context.database.db, app.log);
   app.decorate('openReplies', replies);

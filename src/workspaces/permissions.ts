@@ -27,6 +27,8 @@ const allowedRoles = {
   'conversations.read': everyone,
   'usage.read': everyone,
   'alerts.read': ownerAndAdmin,
+  'prices.read': everyone,
+  'prices.write': ownerOnly,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof allowedRoles;

@@ -542,7 +542,7 @@ describe('the rest of the console', () => {
       await page.getByLabel('Password').fill(owner.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor();
-      await page.getByRole('heading', { name: 'Tokens per day' }).waitFor();
+      await page.getByRole('heading', { name: 'Cost per day' }).waitFor();
       // The browser itself logs the refused request; nothing else may fail.
       expect(errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
       await context.close();

@@ -101,7 +101,20 @@ describe('listing conversations', () => {
     const summaries = body.conversations as Summary[];
     expect(summaries.map((summary) => summary.id)).toEqual([ids.march, ids.empty, ids.long, ids.january]);
     expect(Object.keys(summaries[0]!).sort()).toEqual(
-      ['id', 'chatbotId', 'chatbotName', 'createdAt', 'updatedAt', 'messageCount', 'preview'].sort(),
+      [
+        'id',
+        'chatbotId',
+        'chatbotName',
+        'createdAt',
+        'updatedAt',
+        'messageCount',
+        'preview',
+        'inputTokens',
+        'outputTokens',
+        'cacheReadTokens',
+        'cacheWriteTokens',
+        'costUsd',
+      ].sort(),
     );
     expect(summaries[0]).toMatchObject({
       chatbotId: helpBot,
@@ -205,6 +218,9 @@ describe('reading one conversation', () => {
         model: 'claude-haiku-4-5',
         inputTokens: 12,
         outputTokens: 7,
+        cacheReadTokens: 4,
+        cacheWriteTokens: 0,
+        costUsd: '0.0000434',
         timeToFirstTokenMs: 310,
         durationMs: 950,
       },
@@ -242,6 +258,9 @@ describe('reading one conversation', () => {
       model: 'claude-haiku-4-5',
       inputTokens: 12,
       outputTokens: 7,
+      cacheReadTokens: 4,
+      cacheWriteTokens: 0,
+      costUsd: '0.0000434',
       timeToFirstTokenMs: 310,
       durationMs: 950,
       createdAt: '2025-04-01T12:00:01.000Z',
@@ -252,7 +271,7 @@ describe('reading one conversation', () => {
       inputTokens: null,
       status: 'complete',
     });
-    expect(body.messages[3]).toMatchObject({ status: 'interrupted' });
+    expect(body.messages[3]).toMatchObject({ status: 'interrupted', costUsd: null });
     expect(response.body).not.toContain('sk-...abcd');
   });
 
@@ -289,6 +308,68 @@ describe('reading one conversation', () => {
     expect(body.messages.map((message: { content: string }) => message.content)).toEqual(
       [0, 1, 2, 3, 4].flatMap((pair) => [`question ${pair}`, `answer ${pair}`]),
     );
+  });
+});
+
+describe('conversations in money', () => {
+  it('sums each conversation’s tokens and cost, and exports the list as CSV with the same filter', async () => {
+    const owner = await signUpOwner(testApp);
+    const bot = await createChatbot(owner.client, owner.workspaceId, '=Sales');
+    const other = await createChatbot(owner.client, owner.workspaceId, 'Other');
+    const reply = {
+      role: 'assistant' as const,
+      content: 'ok',
+      provider: 'openai',
+      keySource: 'workspace' as const,
+    };
+    const costly = await seedConversation(owner.workspaceId, bot, '2025-05-02T10:00:00Z', [
+      { role: 'user', content: 'Hello, "friend"' },
+      { ...reply, inputTokens: 100, outputTokens: 10, cacheReadTokens: 50, costUsd: '0.1' },
+      { role: 'user', content: 'More' },
+      { ...reply, inputTokens: 200, outputTokens: 20, costUsd: '0.2' },
+    ]);
+    const unpriced = await seedConversation(owner.workspaceId, bot, '2025-05-01T10:00:00Z', [
+      { role: 'user', content: 'Hi' },
+      { ...reply, inputTokens: 5, outputTokens: 5, costUsd: null },
+    ]);
+    await seedConversation(owner.workspaceId, other, '2025-05-01T11:00:00Z', [
+      { role: 'user', content: 'Elsewhere' },
+    ]);
+
+    const list = (
+      await owner.client.get(`/api/workspaces/${owner.workspaceId}/conversations?chatbotId=${bot}`)
+    ).json();
+    expect(list.conversations).toEqual([
+      expect.objectContaining({
+        id: costly,
+        messageCount: 4,
+        inputTokens: 300,
+        outputTokens: 30,
+        cacheReadTokens: 50,
+        costUsd: '0.3',
+      }),
+      expect.objectContaining({ id: unpriced, messageCount: 2, inputTokens: 5, costUsd: null }),
+    ]);
+
+    const csv = await owner.client.get(
+      `/api/workspaces/${owner.workspaceId}/conversations.csv?chatbotId=${bot}&from=2025-05-01&to=2025-05-02`,
+    );
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'id,chatbotId,chatbotName,createdAt,updatedAt,messageCount,inputTokens,outputTokens,cacheReadTokens,cacheWriteTokens,costUsd,preview',
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toBe(
+      `${costly},${bot},'=Sales,2025-05-02T10:00:00.000Z,2025-05-02T10:00:00.000Z,4,300,30,50,0,0.3,"Hello, ""friend"""`,
+    );
+    expect(lines[2]).toMatch(new RegExp(`^${unpriced},.*,2,5,5,0,0,,Hi$`));
+
+    const stranger = await signUpOwner(testApp);
+    expect(
+      (await stranger.client.get(`/api/workspaces/${owner.workspaceId}/conversations.csv`)).statusCode,
+    ).toBe(404);
   });
 });
 

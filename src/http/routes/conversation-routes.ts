@@ -6,8 +6,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../app-error.js';
-import { findConversation, listConversations } from '../../chat/conversation-queries.js';
+import {
+  findConversation,
+  listConversations,
+  type ConversationSummary,
+} from '../../chat/conversation-queries.js';
 import { isUuid } from '../../db/ids.js';
+import { toCsv } from '../../money/csv.js';
 import { requireWorkspaceAccess } from '../plugins/session-auth.js';
 import { isoDate, workspaceParams } from './schemas.js';
 
@@ -39,6 +44,11 @@ const conversationSummarySchema = z.object({
   updatedAt: isoDate,
   messageCount: z.number().int(),
   preview: z.string().nullable(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  cacheReadTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(),
+  costUsd: z.string().nullable(),
 });
 
 const messageSchema = z.object({
@@ -50,10 +60,45 @@ const messageSchema = z.object({
   model: z.string().nullable(),
   inputTokens: z.number().int().nullable(),
   outputTokens: z.number().int().nullable(),
+  cacheReadTokens: z.number().int().nullable(),
+  cacheWriteTokens: z.number().int().nullable(),
+  costUsd: z.string().nullable(),
   timeToFirstTokenMs: z.number().int().nullable(),
   durationMs: z.number().int().nullable(),
   createdAt: isoDate,
 });
+
+/** A spreadsheet export stops here; narrow the period for more. */
+const CSV_MAX_CONVERSATIONS = 50_000;
+const csvColumns = [
+  'id',
+  'chatbotId',
+  'chatbotName',
+  'createdAt',
+  'updatedAt',
+  'messageCount',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'costUsd',
+  'preview',
+] as const satisfies ReadonlyArray<keyof ConversationSummary>;
+
+/** The period as instants: `to` as a day includes the whole day. */
+function periodOf(
+  from: { start: Date; isDay: boolean } | undefined,
+  to: { start: Date; isDay: boolean } | undefined,
+): { from?: Date; to?: Date } {
+  const end = to && (to.isDay ? new Date(to.start.getTime() + DAY_MS) : to.start);
+  if (from && end && from.start >= end) {
+    throw new AppError('invalid_request', {
+      message: 'The start of the period must come before its end.',
+      details: [{ field: 'from', message: 'must be before to' }],
+    });
+  }
+  return { from: from?.start, to: end };
+}
 
 export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.context.database;
@@ -76,14 +121,39 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'conversations.read');
       const { from, to, ...page } = request.query;
-      const end = to && (to.isDay ? new Date(to.start.getTime() + DAY_MS) : to.start);
-      if (from && end && from.start >= end) {
-        throw new AppError('invalid_request', {
-          message: 'The start of the period must come before its end.',
-          details: [{ field: 'from', message: 'must be before to' }],
-        });
-      }
-      return listConversations(db, workspaceId, { ...page, from: from?.start, to: end });
+      return listConversations(db, workspaceId, { ...page, ...periodOf(from, to) });
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:ws/conversations.csv',
+    {
+      schema: {
+        tags: ['conversations'],
+        params: workspaceParams,
+        querystring: listQuery.pick({ chatbotId: true, from: true, to: true }),
+      },
+    },
+    async (request, reply) => {
+      const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'conversations.read');
+      const { from, to, chatbotId } = request.query;
+      const filter = { chatbotId, ...periodOf(from, to), limit: 100 };
+      const rows: ConversationSummary[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listConversations(db, workspaceId, { ...filter, cursor });
+        rows.push(...page.conversations);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && rows.length < CSV_MAX_CONVERSATIONS);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="conversations.csv"')
+        .send(
+          toCsv(
+            csvColumns,
+            rows.slice(0, CSV_MAX_CONVERSATIONS) as unknown as Array<Record<string, unknown>>,
+          ),
+        );
     },
   );
 

@@ -37,8 +37,37 @@ describe('Anthropic adapter on recorded streams', () => {
     expect(result.finish).toEqual({
       type: 'finish',
       finishReason: 'end_turn',
-      usage: { inputTokens: 25, outputTokens: 19 },
+      usage: { inputTokens: 25, outputTokens: 19, cacheReadTokens: 4, cacheWriteTokens: 0 },
     });
+  });
+
+  it.each([
+    // input_tokens (uncached) + cache_read_input_tokens + cache_creation_input_tokens
+    ['anthropic-cache-read.chunks.txt', { inputTokens: 4422, cacheReadTokens: 4410, cacheWriteTokens: 0 }],
+    ['anthropic-cache-write.chunks.txt', { inputTokens: 4422, cacheReadTokens: 0, cacheWriteTokens: 4410 }],
+  ])('%s: counts the prompt cache reads and writes apart', async (fixture, tokens) => {
+    const provider = createAnthropicProvider({
+      baseURL: 'https://api.anthropic.test/v1',
+      apiKey: 'sk-ant-test',
+      fetch: fixtureFetch(readFixture(fixture)).fetch,
+    });
+    const result = await collectStream(provider.streamChat(request));
+    expect(result.finish?.usage).toEqual({ ...tokens, outputTokens: 19 });
+  });
+
+  it('marks a system prompt long enough to be cached with cache_control, and leaves a short one a string', async () => {
+    const longSystem = 'Acme answers questions about opening hours, returns and shipping. '.repeat(200);
+    const stub = fixtureFetch(readFixture('anthropic-text.chunks.txt'));
+    const provider = createAnthropicProvider({
+      baseURL: 'https://api.anthropic.test/v1',
+      apiKey: 'sk-ant-test',
+      fetch: stub.fetch,
+    });
+    await collectStream(provider.streamChat({ ...request, system: longSystem }));
+    await collectStream(provider.streamChat(request));
+    const [long, short] = stub.calls.map((call) => call.body as { system: unknown });
+    expect(long!.system).toEqual([{ type: 'text', text: longSystem, cache_control: { type: 'ephemeral' } }]);
+    expect(short!.system).toBe(request.system);
   });
 
   it('sends the Messages API request: headers, system, history, default max_tokens, stream', async () => {

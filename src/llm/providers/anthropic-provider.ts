@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { anthropicHttpError, anthropicStreamError } from './anthropic-error.js';
+import { anthropicSystem } from './anthropic-prompt-cache.js';
 import { ProviderError, transportMessages } from './provider-error.js';
 import {
   checkKeyWithModels,
@@ -19,7 +20,7 @@ import {
   type EventSourceMessage,
   type FailedResponse,
 } from './provider-http.js';
-import type { ChatRequest, LlmProvider, ProviderOptions, StreamEvent } from './provider-types.js';
+import type { ChatRequest, LlmProvider, ProviderOptions, StreamEvent, TokenUsage } from './provider-types.js';
 
 export const anthropicVersion = '2023-06-01';
 export const defaultAnthropicMaxTokens = 1024;
@@ -43,10 +44,19 @@ interface ContentBlockDelta {
   delta?: { type?: string; text?: string };
 }
 
-/** Input tokens as Anthropic counts them: uncached, plus written to and read from the prompt cache. */
-function countInputTokens(usage: AnthropicUsage): number | undefined {
-  if (usage.input_tokens == null) return undefined;
-  return usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+/**
+ * Anthropic's `input_tokens` are the uncached ones only; BestAI's input count includes the tokens written
+ * to (`cache_creation_input_tokens`) and read from (`cache_read_input_tokens`) the prompt cache, as the
+ * OpenAI family reports it. A later event's counts replace an earlier one's.
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#tracking-cache-performance
+ */
+function readUsage(reported: AnthropicUsage, usage: TokenUsage): void {
+  if (reported.input_tokens != null) {
+    usage.cacheReadTokens = reported.cache_read_input_tokens ?? 0;
+    usage.cacheWriteTokens = reported.cache_creation_input_tokens ?? 0;
+    usage.inputTokens = reported.input_tokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+  }
+  if (reported.output_tokens != null) usage.outputTokens = reported.output_tokens;
 }
 
 function unreadable(): ProviderError {
@@ -77,7 +87,7 @@ export function createAnthropicProvider(options: ProviderOptions): LlmProvider {
   async function* streamChat(request: ChatRequest): AsyncGenerator<StreamEvent, void, undefined> {
     const body = JSON.stringify({
       model: request.model,
-      ...(request.system ? { system: request.system } : {}),
+      ...(request.system ? { system: anthropicSystem(request.model, request.system) } : {}),
       messages: request.messages.map(({ role, content }) => ({ role, content })),
       max_tokens: request.maxTokens ?? defaultAnthropicMaxTokens,
       stream: true,
@@ -92,8 +102,7 @@ export function createAnthropicProvider(options: ProviderOptions): LlmProvider {
       timeouts,
       toError,
     });
-    let inputTokens = 0;
-    let outputTokens = 0;
+    const usage: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
     let finishReason: string | null = null;
     let hasText = false;
     let isFinished = false;
@@ -110,21 +119,15 @@ export function createAnthropicProvider(options: ProviderOptions): LlmProvider {
           }
           yield { type: 'text', text: delta.text };
         } else if (name === 'message_start') {
-          const usage = messageStartSchema.safeParse(parseData(message)).data?.message.usage;
-          if (usage) {
-            inputTokens = countInputTokens(usage) ?? inputTokens;
-            outputTokens = usage.output_tokens ?? outputTokens;
-          }
+          const reported = messageStartSchema.safeParse(parseData(message)).data?.message.usage;
+          if (reported) readUsage(reported, usage);
         } else if (name === 'message_delta') {
           const parsed = messageDeltaSchema.safeParse(parseData(message)).data;
           finishReason = parsed?.delta?.stop_reason ?? finishReason;
-          if (parsed?.usage) {
-            inputTokens = countInputTokens(parsed.usage) ?? inputTokens;
-            outputTokens = parsed.usage.output_tokens ?? outputTokens;
-          }
+          if (parsed?.usage) readUsage(parsed.usage, usage);
         } else if (name === 'message_stop') {
           isFinished = true;
-          yield { type: 'finish', finishReason, usage: { inputTokens, outputTokens } };
+          yield { type: 'finish', finishReason, usage };
         } else if (name === 'error') {
           throw anthropicStreamError(message.data, apiKey);
         }

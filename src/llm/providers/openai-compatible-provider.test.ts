@@ -30,21 +30,45 @@ const recorded: {
     fixture: 'openai-text.chunks.txt',
     texts: ['Yes', ', we ship', ' to "Zürich"', ' too.'],
     finishReason: 'stop',
-    usage: { inputTokens: 31, outputTokens: 9 },
+    usage: { inputTokens: 31, outputTokens: 9, cacheReadTokens: 0, cacheWriteTokens: 0 },
+  },
+  {
+    provider: 'openai',
+    fixture: 'openai-cache-read.chunks.txt',
+    texts: ['Yes', ', we ship', ' to "Zürich"', ' too.'],
+    finishReason: 'stop',
+    // prompt_tokens_details.cached_tokens, already counted in prompt_tokens
+    usage: { inputTokens: 2031, outputTokens: 9, cacheReadTokens: 1920, cacheWriteTokens: 0 },
   },
   {
     provider: 'groq',
     fixture: 'groq-text.chunks.txt',
     texts: ['Returns', ' are free', ' for 30 days.'],
     finishReason: 'stop',
-    usage: { inputTokens: 45, outputTokens: 8 },
+    usage: { inputTokens: 45, outputTokens: 8, cacheReadTokens: 0, cacheWriteTokens: 0 },
+  },
+  {
+    provider: 'groq',
+    fixture: 'groq-cache-read.chunks.txt',
+    texts: ['Returns', ' are free', ' for 30 days.'],
+    finishReason: 'stop',
+    // x_groq.usage.prompt_tokens_details.cached_tokens
+    usage: { inputTokens: 1581, outputTokens: 8, cacheReadTokens: 1536, cacheWriteTokens: 0 },
   },
   {
     provider: 'deepseek',
     fixture: 'deepseek-text.chunks.txt',
     texts: ['你好', '! How can I help?'],
     finishReason: 'stop',
-    usage: { inputTokens: 14, outputTokens: 9 },
+    usage: { inputTokens: 14, outputTokens: 9, cacheReadTokens: 0, cacheWriteTokens: 0 },
+  },
+  {
+    provider: 'deepseek',
+    fixture: 'deepseek-cache-read.chunks.txt',
+    texts: ['你好', '! How can I help?'],
+    finishReason: 'stop',
+    // prompt_cache_hit_tokens (hit + miss = prompt_tokens)
+    usage: { inputTokens: 1294, outputTokens: 9, cacheReadTokens: 1280, cacheWriteTokens: 0 },
   },
 ];
 

@@ -24,7 +24,14 @@ import {
   upstreamPostFor,
   type FailedResponse,
 } from './provider-http.js';
-import type { ChatRequest, LlmProvider, ProviderId, ProviderOptions, StreamEvent } from './provider-types.js';
+import type {
+  ChatRequest,
+  LlmProvider,
+  ProviderId,
+  ProviderOptions,
+  StreamEvent,
+  TokenUsage,
+} from './provider-types.js';
 
 /** Only the fields read on the hot path; chunks are not validated beyond this shape. */
 export interface OpenAICompatibleChunk {
@@ -44,12 +51,34 @@ export interface OpenAICompatibleConfig {
   classifyError?: ErrorQuirk;
 }
 
+const tokenCount = z.number().int().nonnegative();
 const usageSchema = z.object({
-  prompt_tokens: z.number().int().nonnegative(),
-  completion_tokens: z.number().int().nonnegative(),
+  prompt_tokens: tokenCount,
+  completion_tokens: tokenCount,
+  /** OpenAI and Groq: the prompt tokens read from the prompt cache (included in `prompt_tokens`). */
+  prompt_tokens_details: z.object({ cached_tokens: tokenCount.nullish() }).nullish(),
+  /** DeepSeek: the same, under its own name (included in `prompt_tokens`). */
+  prompt_cache_hit_tokens: tokenCount.nullish(),
 });
 
 const doneMarker = '[DONE]';
+
+/**
+ * The family bills cache writes as ordinary input, so only reads are counted apart.
+ * @see https://platform.openai.com/docs/guides/prompt-caching
+ * @see https://console.groq.com/docs/prompt-caching
+ * @see https://api-docs.deepseek.com/guides/kv_cache
+ */
+function toTokenUsage(reported: z.infer<typeof usageSchema>): TokenUsage {
+  const cacheReadTokens =
+    reported.prompt_cache_hit_tokens ?? reported.prompt_tokens_details?.cached_tokens ?? 0;
+  return {
+    inputTokens: reported.prompt_tokens,
+    outputTokens: reported.completion_tokens,
+    cacheReadTokens: Math.min(cacheReadTokens, reported.prompt_tokens),
+    cacheWriteTokens: 0,
+  };
+}
 
 export function createOpenAICompatibleProvider(
   config: OpenAICompatibleConfig,
@@ -93,8 +122,7 @@ export function createOpenAICompatibleProvider(
       timeouts,
       toError,
     });
-    let inputTokens = 0;
-    let outputTokens = 0;
+    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
     let finishReason: string | null = null;
     let hasText = false;
     let isFinished = false;
@@ -103,7 +131,7 @@ export function createOpenAICompatibleProvider(
         if (isFinished) continue; // drain to the end of the body so the connection can be reused
         if (message.data === doneMarker) {
           isFinished = true;
-          yield { type: 'finish', finishReason, usage: { inputTokens, outputTokens } };
+          yield { type: 'finish', finishReason, usage };
           continue;
         }
         let chunk: OpenAICompatibleChunk;
@@ -125,13 +153,10 @@ export function createOpenAICompatibleProvider(
           }
           if (choice.finish_reason) finishReason = choice.finish_reason;
         }
-        const usage = config.readUsage(chunk);
-        if (usage != null) {
-          const parsed = usageSchema.safeParse(usage);
-          if (parsed.success) {
-            inputTokens = parsed.data.prompt_tokens;
-            outputTokens = parsed.data.completion_tokens;
-          }
+        const reported = config.readUsage(chunk);
+        if (reported != null) {
+          const parsed = usageSchema.safeParse(reported);
+          if (parsed.success) usage = toTokenUsage(parsed.data);
         }
       }
     } catch (error) {

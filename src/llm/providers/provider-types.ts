@@ -11,6 +11,10 @@ export interface ChatMessage {
 
 export interface ChatRequest {
   model: string;
+  /**
+   * The chatbot's instructions: the same for every message, so a provider may cache it (Anthropic does
+   * when it is long). Material that changes per message belongs after it, not in it.
+   */
   system?: string;
   messages: ChatMessage[];
   maxTokens?: number;
@@ -19,8 +23,13 @@ export interface ChatRequest {
 }
 
 export interface TokenUsage {
+  /** Every input token, including those read from and written to the provider's prompt cache. */
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from the prompt cache (billed at the cache-read price). */
+  cacheReadTokens: number;
+  /** Input tokens written to the prompt cache (Anthropic bills them at the cache-write price). */
+  cacheWriteTokens: number;
 }
 
 /**

@@ -9,7 +9,7 @@ import { jitteredBackoffMs, retryDelayMs, streamWithRetry } from './retry-policy
 const finish: StreamEvent = {
   type: 'finish',
   finishReason: 'stop',
-  usage: { inputTokens: 1, outputTokens: 1 },
+  usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 },
 };
 
 function failure(code: ProviderErrorCode, retryAfterMs?: number): ProviderError {

@@ -103,6 +103,12 @@ export interface ConversationSummary {
   updatedAt: string;
   messageCount: number;
   preview: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** US dollars; null while no reply has a known cost. */
+  costUsd: string | null;
 }
 
 export interface ConversationPage {
@@ -119,6 +125,10 @@ export interface ConversationMessage {
   model: string | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheWriteTokens: number | null;
+  /** US dollars at the price in force then; null when no price (or no usage) was known. */
+  costUsd: string | null;
   timeToFirstTokenMs: number | null;
   durationMs: number | null;
   createdAt: string;
@@ -168,35 +178,65 @@ export interface InvitationPreview {
   expiresAt: string;
 }
 
-export type KeySource = 'workspace' | 'platform';
+export type KeySource = 'workspace' | 'platform' | 'chatbot';
+export type UsageGrouping = 'day' | 'provider' | 'key' | 'chatbot' | 'model';
 
-interface TokenCounts {
+/** Sums over assistant messages; money as decimal strings of US dollars. */
+export interface UsageCounts {
+  messages: number;
+  failed: number;
   inputTokens: number;
   outputTokens: number;
-  /** Assistant messages counted. */
-  messages: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: string;
+  savedByCachingUsd: string;
+  /** Messages with tokens but no known price: not in `costUsd`. */
+  unpriced: number;
 }
 
-export interface UsageDay extends TokenCounts {
-  day: string;
-  provider: string;
-  keySource: KeySource;
-  maskedKey: string | null;
+export interface UsageRow extends UsageCounts {
+  day?: string;
+  provider?: string;
+  keySource?: KeySource;
+  maskedKey?: string | null;
+  chatbotId?: string | null;
+  chatbotName?: string | null;
+  model?: string;
 }
 
 export interface Usage {
   /** The period, UTC days, both included. */
   from: string;
   to: string;
-  days: UsageDay[];
-  totals: {
-    byProvider: Array<TokenCounts & { provider: string }>;
-    byKey: Array<TokenCounts & { provider: string; maskedKey: string | null; keySource: KeySource }>;
-  };
+  groupBy: UsageGrouping;
+  rows: UsageRow[];
+  totals: UsageCounts;
 }
 
 /** One entry of a 400 answer's `details`: which field, and what is wrong with it. */
 export interface FieldProblem {
   field: string;
   message: string;
+}
+
+/** A price in US dollars per million tokens, as a decimal string (never a float). */
+export interface ModelPrice {
+  provider: ProviderId;
+  model: string;
+  inputPerMTok: string;
+  outputPerMTok: string;
+  /** Null: billed at the input price. */
+  cacheReadPerMTok: string | null;
+  cacheWritePerMTok: string | null;
+  source: 'default' | 'workspace';
+  /** YYYY-MM-DD: when the default was taken, or the workspace price set. */
+  asOf: string;
+  sourceUrl: string | null;
+}
+
+export interface PriceList {
+  prices: ModelPrice[];
+  /** Models in use that have no price: their messages show no cost. */
+  unknownModels: Array<{ provider: string; model: string }>;
 }

@@ -26,6 +26,7 @@ import { ConversationsScreen } from './screens/conversations';
 import { IntegrationsScreen } from './screens/integrations';
 import { LlmKeysScreen } from './screens/llm-keys';
 import { MembersScreen } from './screens/members';
+import { PricesScreen } from './screens/prices';
 import { SignInScreen } from './screens/sign-in';
 import { SignUpScreen } from './screens/sign-up';
 import { UsageScreen } from './screens/usage';
@@ -174,6 +175,7 @@ function Screen() {
   const conversation = matchPath('/conversations/:id', pathname);
   if (conversation) return <ConversationScreen conversationId={conversation.id!} />;
   if (pathname === '/usage') return <UsageScreen />;
+  if (pathname === '/prices') return <PricesScreen />;
   if (pathname === '/members') return <MembersScreen />;
   if (pathname === '/audit-log') return <AuditLogScreen />;
   return (

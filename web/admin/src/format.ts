@@ -184,3 +184,52 @@ export function daysAgo(days: number, today: Date = new Date()): string {
   date.setDate(date.getDate() - days);
   return toDateInput(date);
 }
+
+/** Money arrives as decimal strings; it is summed and rounded as scaled integers, never as floats. */
+const USD_SCALE = 12;
+
+function toScaled(value: string): bigint {
+  const negative = value.startsWith('-');
+  const [whole = '0', fraction = ''] = value.replace(/^[-+]/, '').split('.');
+  const scaled = BigInt(whole + fraction.padEnd(USD_SCALE, '0').slice(0, USD_SCALE));
+  return negative ? -scaled : scaled;
+}
+
+function fromScaled(scaled: bigint, places: number): string {
+  const negative = scaled < 0n;
+  const unit = 10n ** BigInt(USD_SCALE - places);
+  const absolute = negative ? -scaled : scaled;
+  const rounded = (absolute + unit / 2n) / unit; // half up, away from zero
+  const digits = rounded.toString().padStart(places + 1, '0');
+  const whole = digits.slice(0, digits.length - places);
+  const fraction = places > 0 ? `.${digits.slice(digits.length - places)}` : '';
+  return `${negative && rounded !== 0n ? '-' : ''}${whole}${fraction}`;
+}
+
+/** The exact sum of decimal strings, as a decimal string without trailing zeros. */
+export function sumUsd(values: ReadonlyArray<string | null>): string {
+  const total = values.reduce<bigint>((sum, value) => sum + (value ? toScaled(value) : 0n), 0n);
+  return fromScaled(total, USD_SCALE).replace(/\.?0+$/, '') || '0';
+}
+
+/**
+ * `$1,234.57` for amounts of a dollar or more; smaller ones keep up to six decimals so a single
+ * message's cost is not shown as `$0.00` (`$0.000412`).
+ */
+export function formatUsd(value: string | null): string {
+  if (value === null) return '—';
+  const scaled = toScaled(value);
+  const absolute = scaled < 0n ? -scaled : scaled;
+  if (absolute >= 10n ** BigInt(USD_SCALE) || absolute === 0n) {
+    const [whole, fraction] = fromScaled(scaled, 2).split('.');
+    return `$${numberFormat.format(BigInt(whole!) as unknown as number)}.${fraction}`;
+  }
+  const text = fromScaled(scaled, 6).replace(/0+$/, '');
+  if (text === '0.') return '< $0.000001';
+  return `$${text.replace(/^(0\.\d)$/, '$10')}`;
+}
+
+/** A decimal string as a number, for drawing only (bar heights), never for a figure that is shown. */
+export function usdForDrawing(value: string): number {
+  return Number(value);
+}

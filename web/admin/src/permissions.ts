@@ -11,6 +11,7 @@ const allowedRoles = {
   'llm_keys.write': ['owner'],
   'audit_log.read': ['owner', 'admin'],
   'chatbots.write': ['owner', 'admin'],
+  'prices.write': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof allowedRoles;

@@ -8,7 +8,9 @@ import type {
   LlmKeyList,
   Member,
   PendingInvitation,
+  PriceList,
   Usage,
+  UsageGrouping,
 } from './api-types';
 
 export const workspaceKeys = {
@@ -20,7 +22,12 @@ export const workspaceKeys = {
   members: (workspaceId: string) => ['workspace', workspaceId, 'members'] as const,
   invitations: (workspaceId: string) => ['workspace', workspaceId, 'invitations'] as const,
   usage: (workspaceId: string) => ['workspace', workspaceId, 'usage'] as const,
+  prices: (workspaceId: string) => ['workspace', workspaceId, 'prices'] as const,
 };
+
+export function fetchPrices(workspaceId: string): Promise<PriceList> {
+  return apiRequest<PriceList>(workspacePath(workspaceId, 'prices'));
+}
 
 export function fetchLlmKeys(workspaceId: string): Promise<LlmKeyList> {
   return apiRequest<LlmKeyList>(workspacePath(workspaceId, 'llm-keys'));
@@ -65,8 +72,20 @@ export async function fetchMembers(workspaceId: string): Promise<Member[]> {
   return answer.members;
 }
 
-export function fetchUsage(workspaceId: string, range: { from: string; to: string }): Promise<Usage> {
-  return apiRequest<Usage>(withQuery(workspacePath(workspaceId, 'usage'), range));
+export function fetchUsage(
+  workspaceId: string,
+  request: { from: string; to: string; groupBy: UsageGrouping },
+): Promise<Usage> {
+  return apiRequest<Usage>(withQuery(workspacePath(workspaceId, 'usage'), request));
+}
+
+/** Where a spreadsheet export of usage or conversations downloads from (same filters as the screen). */
+export function csvExportPath(
+  workspaceId: string,
+  what: 'usage.csv' | 'conversations.csv',
+  filter: Record<string, string | undefined>,
+): string {
+  return withQuery(workspacePath(workspaceId, what), filter);
 }
 
 export async function fetchPendingInvitations(workspaceId: string): Promise<PendingInvitation[]> {

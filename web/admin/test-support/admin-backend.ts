@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { and, eq, gte } from 'drizzle-orm';
-import { auditLog, conversations, messages, sessions } from '../../../src/db/schema';
+import { and, eq, gte, sql } from 'drizzle-orm';
+import { auditLog, conversations, messages, sessions, usageDays } from '../../../src/db/schema';
 import { startFakeProviders, type FakeProviders } from '../../../test/fakes/fake-provider-server';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
 
@@ -300,10 +300,36 @@ export async function backdateConversation(backend: AdminBackend, conversationId
       .where(eq(messages.id, row.id));
   }
   const last = messageTime(at, Math.max(0, rows.length - 1));
-  await db
+  const [conversation] = await db
     .update(conversations)
     .set({ createdAt: at, updatedAt: last })
-    .where(eq(conversations.id, conversationId));
+    .where(eq(conversations.id, conversationId))
+    .returning({ workspaceId: conversations.workspaceId });
+  if (conversation) await resumUsageDays(backend, conversation.workspaceId);
+}
+
+/**
+ * Sums a workspace's usage by day again from its messages, after messages were moved in time (the
+ * statement that stores a reply keeps the days; a backdated message would otherwise count on its real day).
+ * What caching saved is not on the messages, so it is left at zero.
+ */
+async function resumUsageDays(backend: AdminBackend, workspaceId: string) {
+  const { db } = backend.testApp.database;
+  await db.delete(usageDays).where(eq(usageDays.workspaceId, workspaceId));
+  await db.execute(sql`
+    insert into usage_days (workspace_id, day, chatbot_id, provider, key_source, masked_key, model, messages,
+      failed, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, unpriced)
+    select m.workspace_id, (m.created_at at time zone 'UTC')::date, c.chatbot_id, m.provider, m.key_source,
+      case when m.key_source = 'platform' then '' else coalesce(m.masked_key, '') end, coalesce(m.model, ''),
+      count(*), count(*) filter (where m.status = 'failed'), coalesce(sum(m.input_tokens), 0),
+      coalesce(sum(m.output_tokens), 0), coalesce(sum(m.cache_read_tokens), 0),
+      coalesce(sum(m.cache_write_tokens), 0), coalesce(sum(m.cost_usd), 0),
+      count(*) filter (where m.cost_usd is null and coalesce(m.input_tokens, 0) + coalesce(m.output_tokens, 0) > 0)
+    from messages m join conversations c on c.id = m.conversation_id
+    where m.workspace_id = ${workspaceId} and m.role = 'assistant' and m.status <> 'streaming'
+      and m.provider is not null
+      and m.key_source is not null
+    group by 1, 2, 3, 4, 5, 6, 7`);
 }
 
 /** Moves the audit entries a workspace recorded since `since` to `at`, as if they had happened then. */

@@ -49,6 +49,12 @@ export const UsageIcon = () => (
     <path d="M2.5 13.5h11M4.5 11V7.5M8 11V3.5M11.5 11V6" />
   </Icon>
 );
+export const PriceIcon = () => (
+  <Icon>
+    <path d="M2.5 8.6V3.5a1 1 0 0 1 1-1h5.1l5 5a1 1 0 0 1 0 1.4l-4.7 4.7a1 1 0 0 1-1.4 0z" />
+    <circle cx="5.5" cy="5.5" r="0.9" />
+  </Icon>
+);
 export const MembersIcon = () => (
   <Icon>
     <circle cx="6" cy="5.5" r="2.5" />

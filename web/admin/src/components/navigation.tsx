@@ -13,6 +13,7 @@ import {
   KeyIcon,
   MembersIcon,
   MenuIcon,
+  PriceIcon,
   SignOutIcon,
   UsageIcon,
 } from './icons';
@@ -118,6 +119,9 @@ export function Navigation() {
           </NavLink>
           <NavLink to="/usage" icon={<UsageIcon />} isActive={startsWith('/usage')}>
             Usage
+          </NavLink>
+          <NavLink to="/prices" icon={<PriceIcon />} isActive={startsWith('/prices')}>
+            Prices
           </NavLink>
           <NavLink to="/members" icon={<MembersIcon />} isActive={startsWith('/members')}>
             Members

@@ -1,7 +1,12 @@
-/** Tokens per day, stacked by provider, in plain SVG. Hover a bar for its numbers. */
+/** Cost per day in plain SVG. Hover a bar for its numbers. */
 import { useEffect, useRef, useState } from 'react';
-import type { UsageDay } from '../api-types';
-import { formatCompact, formatDay, formatNumber, providerColor, providerIds, providerName } from '../format';
+import type { UsageRow } from '../api-types';
+import { formatDay, formatNumber, formatUsd, sumUsd, usdForDrawing } from '../format';
+
+/** Axis labels are round numbers chosen for drawing; `$0.05`, `$1.5`, `$20`. */
+function formatAxisUsd(value: number): string {
+  return `$${Number(value.toPrecision(3))}`;
+}
 
 const HEIGHT = 260;
 const MARGIN = { top: 12, right: 8, bottom: 28, left: 48 };
@@ -27,13 +32,15 @@ function niceMax(value: number): number {
   return 10 * power;
 }
 
-interface Stack {
+interface Bar {
   day: string;
-  parts: Array<{ provider: string; inputTokens: number; outputTokens: number }>;
-  total: number;
+  row: UsageRow | undefined;
+  /** For the bar's height only; figures shown come from the row's decimal strings. */
+  height: number;
 }
 
-export function UsageChart({ days, from, to }: { days: UsageDay[]; from: string; to: string }) {
+/** Cost per day, one bar a day; hover a bar for its exact cost, messages and tokens. */
+export function UsageChart({ days, from, to }: { days: UsageRow[]; from: string; to: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(720);
   useEffect(() => {
@@ -46,28 +53,19 @@ export function UsageChart({ days, from, to }: { days: UsageDay[]; from: string;
     return () => observer.disconnect();
   }, []);
 
-  const providers = [...new Set(days.map((row) => row.provider))].sort(
-    (a, b) => (providerIds as string[]).indexOf(a) - (providerIds as string[]).indexOf(b),
-  );
-  const stacks: Stack[] = listDays(from, to).map((day) => {
-    const parts = providers.map((provider) => {
-      const rows = days.filter((row) => row.day === day && row.provider === provider);
-      return {
-        provider,
-        inputTokens: rows.reduce((sum, row) => sum + row.inputTokens, 0),
-        outputTokens: rows.reduce((sum, row) => sum + row.outputTokens, 0),
-      };
-    });
-    return { day, parts, total: parts.reduce((sum, part) => sum + part.inputTokens + part.outputTokens, 0) };
+  const byDay = new Map(days.map((row) => [row.day, row]));
+  const stacks: Bar[] = listDays(from, to).map((day) => {
+    const row = byDay.get(day);
+    return { day, row, height: row ? usdForDrawing(row.costUsd) : 0 };
   });
-  const maximum = niceMax(Math.max(0, ...stacks.map((stack) => stack.total)));
+  const total = sumUsd(days.map((row) => row.costUsd));
+  const maximum = niceMax(Math.max(0, ...stacks.map((stack) => stack.height)));
   const plotWidth = width - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const slot = stacks.length > 0 ? plotWidth / stacks.length : plotWidth;
   const barWidth = Math.max(2, Math.min(28, slot * 0.68));
   const labelEvery = Math.max(1, Math.ceil(stacks.length / Math.max(1, Math.floor(plotWidth / 64))));
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => fraction * maximum);
-  const grandTotal = stacks.reduce((sum, stack) => sum + stack.total, 0);
   const y = (value: number) => MARGIN.top + plotHeight - (value / maximum) * plotHeight;
 
   return (
@@ -76,7 +74,7 @@ export function UsageChart({ days, from, to }: { days: UsageDay[]; from: string;
         width={width}
         height={HEIGHT}
         role="img"
-        aria-label={`Tokens per day from ${formatDay(from)} to ${formatDay(to)}: ${formatNumber(grandTotal)} in total.`}
+        aria-label={`Cost per day from ${formatDay(from)} to ${formatDay(to)}: ${formatUsd(total)} in total.`}
       >
         {ticks.map((tick) => (
           <g key={tick}>
@@ -88,38 +86,29 @@ export function UsageChart({ days, from, to }: { days: UsageDay[]; from: string;
               className={tick === 0 ? 'chart__axis' : 'chart__grid'}
             />
             <text x={MARGIN.left - 8} y={y(tick)} dy="0.32em" textAnchor="end" className="chart__label">
-              {formatCompact(tick)}
+              {formatAxisUsd(tick)}
             </text>
           </g>
         ))}
         {stacks.map((stack, index) => {
           const x = MARGIN.left + index * slot + (slot - barWidth) / 2;
-          let offset = 0;
+          const row = stack.row;
           return (
             <g key={stack.day}>
-              {stack.parts.map((part) => {
-                const value = part.inputTokens + part.outputTokens;
-                if (value === 0) return null;
-                const top = y(offset + value);
-                const barHeight = Math.max(1, y(offset) - top);
-                offset += value;
-                return (
-                  <rect
-                    key={part.provider}
-                    x={x}
-                    y={top}
-                    width={barWidth}
-                    height={barHeight}
-                    rx={Math.min(3, barWidth / 4)}
-                    fill={providerColor(part.provider)}
-                    className="chart__bar"
-                  >
-                    <title>
-                      {`${formatDay(stack.day)} · ${providerName(part.provider)}: ${formatNumber(value)} tokens (${formatNumber(part.inputTokens)} input, ${formatNumber(part.outputTokens)} output)`}
-                    </title>
-                  </rect>
-                );
-              })}
+              {row && stack.height > 0 ? (
+                <rect
+                  x={x}
+                  y={y(stack.height)}
+                  width={barWidth}
+                  height={Math.max(1, y(0) - y(stack.height))}
+                  rx={Math.min(3, barWidth / 4)}
+                  className="chart__bar chart__bar--cost"
+                >
+                  <title>
+                    {`${formatDay(stack.day)}: ${formatUsd(row.costUsd)} · ${formatNumber(row.messages)} messages · ${formatNumber(row.inputTokens)} input and ${formatNumber(row.outputTokens)} output tokens`}
+                  </title>
+                </rect>
+              ) : null}
               {index % labelEvery === 0 ? (
                 <text x={x + barWidth / 2} y={HEIGHT - 8} textAnchor="middle" className="chart__label">
                   {formatDay(stack.day)}
@@ -129,16 +118,6 @@ export function UsageChart({ days, from, to }: { days: UsageDay[]; from: string;
           );
         })}
       </svg>
-      {providers.length > 0 ? (
-        <ul className="legend" aria-label="Providers">
-          {providers.map((provider) => (
-            <li key={provider}>
-              <span className="provider-dot" style={{ background: providerColor(provider) }} />
-              {providerName(provider)}
-            </li>
-          ))}
-        </ul>
-      ) : null}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ConversationMessage } from '../api-types';
 import { ArrowLeftIcon } from '../components/icons';
 import { Badge, ErrorState, LoadingState, PageHeader } from '../components/ui';
-import { formatExactTime, formatNumber, formatShortTime, providerName } from '../format';
+import { formatExactTime, formatNumber, formatShortTime, formatUsd, providerName, sumUsd } from '../format';
 import { Link, useDocumentTitle } from '../router';
 import { useSession } from '../session';
 import { fetchConversation, workspaceKeys } from '../workspace-queries';
@@ -32,13 +32,11 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
   );
   const conversation = conversationQuery.data;
   const chatbotName = conversation?.chatbotName;
-  const totals = conversation?.messages.reduce(
-    (sum, message) => ({
-      input: sum.input + (message.inputTokens ?? 0),
-      output: sum.output + (message.outputTokens ?? 0),
-    }),
-    { input: 0, output: 0 },
-  );
+  const totals = conversation && {
+    input: conversation.messages.reduce((sum, message) => sum + (message.inputTokens ?? 0), 0),
+    output: conversation.messages.reduce((sum, message) => sum + (message.outputTokens ?? 0), 0),
+    costUsd: sumUsd(conversation.messages.map((message) => message.costUsd)),
+  };
 
   return (
     <>
@@ -49,7 +47,8 @@ export function ConversationScreen({ conversationId }: { conversationId: string 
           conversation && totals ? (
             <>
               Started {formatExactTime(conversation.createdAt)} · {conversation.messages.length} messages ·{' '}
-              {formatNumber(totals.input)} input and {formatNumber(totals.output)} output tokens
+              {formatNumber(totals.input)} input and {formatNumber(totals.output)} output tokens · cost{' '}
+              {formatUsd(totals.costUsd)}
             </>
           ) : undefined
         }
@@ -111,10 +110,29 @@ function MessageItem({ message }: { message: ConversationMessage }) {
               {message.inputTokens === null && message.outputTokens === null
                 ? '—'
                 : `${formatNumber(message.inputTokens ?? 0)} in · ${formatNumber(message.outputTokens ?? 0)} out`}
+              {message.cacheReadTokens ? ` · ${formatNumber(message.cacheReadTokens)} from cache` : ''}
+            </dd>
+          </div>
+          <div>
+            <dt>Cost</dt>
+            <dd>
+              <MessageCost message={message} />
             </dd>
           </div>
         </dl>
       ) : null}
     </li>
+  );
+}
+
+/** The reply's cost; a reply with tokens but no price says so and links to Prices. */
+function MessageCost({ message }: { message: ConversationMessage }) {
+  if (message.costUsd !== null) return <>{formatUsd(message.costUsd)}</>;
+  const hasTokens = (message.inputTokens ?? 0) + (message.outputTokens ?? 0) > 0;
+  if (!hasTokens) return <>—</>;
+  return (
+    <>
+      price unknown — <Link to="/prices">add it</Link>
+    </>
   );
 }

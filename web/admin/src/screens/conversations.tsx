@@ -1,11 +1,14 @@
-/** Conversations: what visitors asked, filtered by chatbot and date. Every role may read them. */
+/**
+ * Conversations: what visitors asked, filtered by chatbot and date, with each conversation's cost and an
+ * Export CSV of the same filter. Every role may read them.
+ */
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ConversationIcon } from '../components/icons';
 import { EmptyState, ErrorState, LoadingState, PageHeader, RelativeTime, TextField } from '../components/ui';
-import { formatExactTime, formatNumber } from '../format';
+import { formatExactTime, formatNumber, formatUsd } from '../format';
 import { Link, navigate, useDocumentTitle, useLocation } from '../router';
 import { useSession } from '../session';
-import { fetchChatbots, fetchConversations, workspaceKeys } from '../workspace-queries';
+import { csvExportPath, fetchChatbots, fetchConversations, workspaceKeys } from '../workspace-queries';
 
 export function ConversationsScreen() {
   useDocumentTitle('Conversations');
@@ -43,7 +46,12 @@ export function ConversationsScreen() {
     <>
       <PageHeader
         title="Conversations"
-        description="What visitors asked your chatbots, and what they answered."
+        description="What visitors asked your chatbots, what they answered, and what it cost."
+        actions={
+          <a className="button" href={csvExportPath(workspace.id, 'conversations.csv', filter)} download>
+            Export CSV
+          </a>
+        }
       />
       <div className="toolbar" role="group" aria-label="Filter conversations">
         <div className="field field--inline">
@@ -122,6 +130,9 @@ export function ConversationsScreen() {
                     <span title={formatExactTime(conversation.createdAt)}>
                       Started <RelativeTime iso={conversation.createdAt} />
                     </span>
+                    {conversation.costUsd !== null ? (
+                      <span>Cost {formatUsd(conversation.costUsd)}</span>
+                    ) : null}
                   </span>
                 </span>
                 <span className="conversation-row__time">

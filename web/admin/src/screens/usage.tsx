@@ -1,16 +1,31 @@
-/** Usage: input and output tokens by day and provider, with totals per provider and per key. */
+/**
+ * Usage in money: cost, messages, failures and tokens for a period — totals, a chart of cost per day,
+ * and breakdowns by provider, key, chatbot and model — with an Export CSV of each. Every figure of money
+ * is the server's exact decimal string, formatted here without floats.
+ */
 import type { ReactNode } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { Usage } from '../api-types';
+import type { UsageGrouping, UsageRow } from '../api-types';
 import { UsageIcon } from '../components/icons';
-import { EmptyState, ErrorState, LoadingState, PageHeader, TextField } from '../components/ui';
+import { EmptyState, ErrorState, LoadingState, Notice, PageHeader, TextField } from '../components/ui';
 import { UsageChart } from '../components/usage-chart';
-import { daysAgo, formatNumber, providerColor, providerName, toDateInput } from '../format';
-import { navigate, useDocumentTitle, useLocation } from '../router';
+import { daysAgo, formatNumber, formatUsd, providerColor, providerName, toDateInput } from '../format';
+import { Link, navigate, useDocumentTitle, useLocation } from '../router';
 import { useSession } from '../session';
-import { fetchUsage, workspaceKeys } from '../workspace-queries';
+import { csvExportPath, fetchUsage, workspaceKeys } from '../workspace-queries';
 
 const presets = [7, 30, 90];
+
+function useUsage(groupBy: UsageGrouping, from: string, to: string, enabled: boolean) {
+  const { workspace } = useSession();
+  return useQuery({
+    queryKey: [...workspaceKeys.usage(workspace.id), groupBy, from, to],
+    queryFn: () => fetchUsage(workspace.id, { from, to, groupBy }),
+    staleTime: 0,
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
 
 export function UsageScreen() {
   useDocumentTitle('Usage');
@@ -21,29 +36,28 @@ export function UsageScreen() {
   const from = search.get('from') || daysAgo(29);
   const isRangeValid = from <= to;
 
-  const usageQuery = useQuery({
-    queryKey: [...workspaceKeys.usage(workspace.id), from, to],
-    queryFn: () => fetchUsage(workspace.id, { from, to }),
-    staleTime: 0,
-    placeholderData: keepPreviousData,
-    enabled: isRangeValid,
-  });
+  const usageQuery = useUsage('day', from, to, isRangeValid);
 
   function setRange(nextFrom: string, nextTo: string) {
     navigate(`/usage?from=${nextFrom}&to=${nextTo}`, { replace: true });
   }
 
   const usage = usageQuery.data;
-  const totals = usage?.totals.byProvider.reduce(
-    (sum, row) => ({ input: sum.input + row.inputTokens, output: sum.output + row.outputTokens }),
-    { input: 0, output: 0 },
-  );
-
+  const totals = usage?.totals;
   return (
     <>
       <PageHeader
         title="Usage"
-        description="Input and output tokens used by your chatbots, per day, provider and key."
+        description="What your chatbots cost, per day, provider, key, chatbot and model, at the prices in Prices."
+        actions={
+          <a
+            className="button"
+            href={csvExportPath(workspace.id, 'usage.csv', { from, to, groupBy: 'day' })}
+            download
+          >
+            Export CSV
+          </a>
+        }
       />
       <div className="toolbar" role="group" aria-label="Date range">
         <div className="segmented segmented--buttons">
@@ -96,42 +110,45 @@ export function UsageScreen() {
       {usage && totals ? (
         <>
           <div className="stats">
-            <Stat label="Total tokens" value={totals.input + totals.output} />
-            <Stat label="Input tokens" value={totals.input} />
-            <Stat label="Output tokens" value={totals.output} />
+            <Stat label="Cost" value={formatUsd(totals.costUsd)} />
+            <Stat label="Messages" value={formatNumber(totals.messages)} />
+            <Stat label="Failed" value={formatNumber(totals.failed)} />
+            <Stat label="Tokens" value={formatNumber(totals.inputTokens + totals.outputTokens)} />
+            <Stat label="Saved by caching" value={formatUsd(totals.savedByCachingUsd)} />
           </div>
+          {totals.unpriced > 0 ? (
+            <Notice tone="info">
+              {formatNumber(totals.unpriced)} message{totals.unpriced === 1 ? '' : 's'} used a model whose
+              price is unknown, so the cost leaves them out. <Link to="/prices">Add the price in Prices</Link>
+              .
+            </Notice>
+          ) : null}
           <section className="card card--padded" aria-labelledby="usage-chart-title">
             <h2 id="usage-chart-title" className="card__title">
-              Tokens per day
+              Cost per day
             </h2>
-            {usage.days.length === 0 ? (
+            {usage.rows.length === 0 ? (
               <EmptyState icon={<UsageIcon />} title="No usage in this period">
-                Tokens appear here once visitors chat with your chatbots.
+                Costs appear here once visitors chat with your chatbots.
               </EmptyState>
             ) : (
-              <UsageChart days={usage.days} from={from} to={to} />
+              <UsageChart days={usage.rows} from={from} to={to} />
             )}
           </section>
-          {usage.days.length > 0 ? <UsageTotals usage={usage} /> : null}
+          {usage.rows.length > 0 ? <Breakdowns from={from} to={to} /> : null}
         </>
       ) : null}
     </>
   );
 }
 
-function Stat({ label, value }: { label: string; value: number }) {
+function Stat({ label, value }: { label: string; value: string }) {
   return (
     <div className="stat">
       <span className="stat__label">{label}</span>
-      <span className="stat__value">{formatNumber(value)}</span>
+      <span className="stat__value">{value}</span>
     </div>
   );
-}
-
-interface TokenTotals {
-  provider: string;
-  inputTokens: number;
-  outputTokens: number;
 }
 
 function ProviderName({ provider }: { provider: string }) {
@@ -143,74 +160,124 @@ function ProviderName({ provider }: { provider: string }) {
   );
 }
 
-/** One totals card: a labelled table of input, output and total tokens per row. */
-function TotalsTable<Row extends TokenTotals>(props: {
-  id: string;
+const breakdowns: Array<{
+  groupBy: Exclude<UsageGrouping, 'day'>;
   title: string;
   firstColumn: string;
-  rows: Row[];
-  rowKey: (row: Row) => string;
-  renderName: (row: Row) => ReactNode;
-}) {
+  renderName: (row: UsageRow) => ReactNode;
+}> = [
+  {
+    groupBy: 'provider',
+    title: 'By provider',
+    firstColumn: 'Provider',
+    renderName: (row) => <ProviderName provider={row.provider ?? ''} />,
+  },
+  {
+    groupBy: 'key',
+    title: 'By key',
+    firstColumn: 'Key',
+    renderName: (row) => (
+      <span className="key-cell">
+        <ProviderName provider={row.provider ?? ''} />
+        {row.keySource === 'platform' ? (
+          <span className="muted small">Platform key</span>
+        ) : (
+          <code className="mask">{row.maskedKey ?? 'Your key'}</code>
+        )}
+        {row.keySource === 'chatbot' ? (
+          <span className="muted small">{row.chatbotName}’s own key</span>
+        ) : null}
+      </span>
+    ),
+  },
+  {
+    groupBy: 'chatbot',
+    title: 'By chatbot',
+    firstColumn: 'Chatbot',
+    renderName: (row) => row.chatbotName ?? 'A deleted chatbot',
+  },
+  {
+    groupBy: 'model',
+    title: 'By model',
+    firstColumn: 'Model',
+    renderName: (row) => (
+      <span className="key-cell">
+        <ProviderName provider={row.provider ?? ''} />
+        <code>{row.model || '—'}</code>
+      </span>
+    ),
+  },
+];
+
+function Breakdowns({ from, to }: { from: string; to: string }) {
   return (
-    <section className="card card--flush" aria-labelledby={props.id}>
-      <h2 id={props.id} className="card__title card__title--inset">
-        {props.title}
-      </h2>
-      <div className="table-scroll">
-        <table className="table table--numbers">
-          <thead>
-            <tr>
-              <th scope="col">{props.firstColumn}</th>
-              <th scope="col">Input</th>
-              <th scope="col">Output</th>
-              <th scope="col">Total</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr key={props.rowKey(row)}>
-                <td>{props.renderName(row)}</td>
-                <td>{formatNumber(row.inputTokens)}</td>
-                <td>{formatNumber(row.outputTokens)}</td>
-                <td>{formatNumber(row.inputTokens + row.outputTokens)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    <div className="two-columns">
+      {breakdowns.map((breakdown) => (
+        <BreakdownTable key={breakdown.groupBy} {...breakdown} from={from} to={to} />
+      ))}
+    </div>
   );
 }
 
-function UsageTotals({ usage }: { usage: Usage }) {
+/** One breakdown card: messages, failures, tokens and cost per group, with its own CSV. */
+function BreakdownTable(props: (typeof breakdowns)[number] & { from: string; to: string }) {
+  const { workspace } = useSession();
+  const query = useUsage(props.groupBy, props.from, props.to, true);
+  const id = `usage-by-${props.groupBy}`;
   return (
-    <div className="two-columns">
-      <TotalsTable
-        id="usage-by-provider"
-        title="By provider"
-        firstColumn="Provider"
-        rows={usage.totals.byProvider}
-        rowKey={(row) => row.provider}
-        renderName={(row) => <ProviderName provider={row.provider} />}
-      />
-      <TotalsTable
-        id="usage-by-key"
-        title="By key"
-        firstColumn="Key"
-        rows={usage.totals.byKey}
-        rowKey={(row) => `${row.provider}-${row.keySource}-${row.maskedKey ?? ''}`}
-        renderName={(row) => (
-          <span className="key-cell">
-            <ProviderName provider={row.provider} />
-            {row.keySource === 'platform' ? (
-              <span className="muted small">Platform key</span>
-            ) : (
-              <code className="mask">{row.maskedKey ?? 'Your key'}</code>
-            )}
-          </span>
-        )}
-      />
-    </div>
+    <section className="card card--flush" aria-labelledby={id}>
+      <div className="card__header-row">
+        <h2 id={id} className="card__title card__title--inset">
+          {props.title}
+        </h2>
+        <a
+          className="button button--small button--ghost"
+          href={csvExportPath(workspace.id, 'usage.csv', {
+            from: props.from,
+            to: props.to,
+            groupBy: props.groupBy,
+          })}
+          download
+          aria-label={`Export CSV ${props.title.toLowerCase()}`}
+        >
+          CSV
+        </a>
+      </div>
+      {query.isError ? <ErrorState error={query.error} onRetry={() => query.refetch()} /> : null}
+      {query.data ? (
+        <div className="table-scroll">
+          <table className="table table--numbers" aria-labelledby={id}>
+            <thead>
+              <tr>
+                <th scope="col">{props.firstColumn}</th>
+                <th scope="col">Messages</th>
+                <th scope="col">Failed</th>
+                <th scope="col">Tokens</th>
+                <th scope="col">Cost</th>
+              </tr>
+            </thead>
+            <tbody>
+              {query.data.rows.map((row, index) => (
+                <tr key={index}>
+                  <td>{props.renderName(row)}</td>
+                  <td>{formatNumber(row.messages)}</td>
+                  <td>{formatNumber(row.failed)}</td>
+                  <td>{formatNumber(row.inputTokens + row.outputTokens)}</td>
+                  <td>
+                    {formatUsd(row.costUsd)}
+                    {row.unpriced > 0 ? (
+                      <span className="muted small" title="Some messages used a model without a price">
+                        {' '}
+                        + price unknown
+                      </span>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
   );
 }
