@@ -143,6 +143,29 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads TRUST_PROXY as true/false, a hop count or proxy addresses; unset trusts no proxy', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'FALSE' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,::1,loopback' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      '::1',
+      'loopback',
+    ]);
+    for (const bad of ['yes', '10.0.0.0/33', 'proxy.internal', '1.2.3.4/8/9']) {
+      expect(refusal({ TRUST_PROXY: bad }).message).toBe(
+        'TRUST_PROXY is not valid: must be true, a number of proxies, or comma-separated proxy addresses or CIDRs.',
+      );
+    }
+  });
+
+  it('keeps METRICS_TOKEN unset unless given', () => {
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'abc' }).METRICS_TOKEN).toBe('abc');
+  });
+
   it('does not read or judge the secrets: the keyring does (see boot tests)', () => {
     const config = loadConfig({ BESTAI_SECRET: 'short', BESTAI_PREVIOUS_SECRETS: 'also short' });
     expect(config.BESTAI_SECRET).toBe('short');

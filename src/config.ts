@@ -2,6 +2,7 @@
  * The environment of the public contract, parsed once by one zod schema and frozen.
  * A bad value stops the server with one sentence that names the variable (never its value).
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalText = z
@@ -40,6 +41,41 @@ const wholeNumber = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => {
 const optionalUrl = (protocols: string[]) =>
   z.preprocess((value) => (value === '' ? undefined : value), urlWithProtocols(protocols).optional());
 
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY like addresses. */
+const namedProxyRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (namedProxyRanges.has(entry)) return true;
+  const [address = '', prefix, ...extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return isIP(prefix) === 4 && family === 4;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY → Fastify's `trustProxy`: `true`/`false`, a hop count, or the addresses/CIDRs of the proxies
+ * in front. Unset → false: `X-Forwarded-For` is ignored and the socket's address counts.
+ */
+const trustProxySchema = z
+  .string()
+  .trim()
+  .transform((value, context): boolean | number | string[] => {
+    if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    if (entries.length > 0 && entries.every(isProxyAddress)) return entries;
+    context.addIssue({
+      code: 'custom',
+      message: 'must be true, a number of proxies, or comma-separated proxy addresses or CIDRs',
+    });
+    return z.NEVER;
+  });
+
 const environmentSchema = z.object({
   PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -68,6 +104,9 @@ const environmentSchema = z.object({
   WIDGET_MESSAGES_PER_MINUTE: wholeNumber(1).default(60),
   /** `1` lets knowledge URLs reach loopback and private addresses: tests and intranets only. */
   KNOWLEDGE_ALLOW_PRIVATE_URLS: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0'),
+  TRUST_PROXY: trustProxySchema.default(false),
+  /** Set → `GET /metrics` needs `Authorization: Bearer {METRICS_TOKEN}`. */
+  METRICS_TOKEN: optionalText,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -23,11 +23,15 @@ import { OpenReplies } from '../chat/open-replies.js';
 import { createJobHandlers } from '../background-work.js';
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/job-runner.js';
 import { createGatewayMetrics } from '../llm/gateway-metrics.js';
+import type { Config } from '../config.js';
 import type { AppContext } from './app-context.js';
+import { createLoggerOptions } from './log-redaction.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { answerFrameworkError } from './plugins/framework-errors.js';
 import { originCheckPlugin } from './plugins/origin-check.js';
 import { rateLimitsPlugin } from './plugins/rate-limits.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { requestHygienePlugin } from './plugins/request-hygiene.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -44,23 +48,16 @@ import { priceRoutes } from './routes/price-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import { adminIndexDir, isAdminPageRequest, webAssetRoutes } from './routes/web-asset-routes.js';
 import { widgetRoutes } from './routes/widget-routes.js';
+import { securityHeaderOptions } from './security-headers.js';
 
-/** Paths of values that must never reach a log line. */
-export const redactedLogPaths = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'headers.cookie',
-  'headers["x-api-key"]',
-  'apiKey',
-  'password',
-  '*.apiKey',
-  '*.password',
-  '*.*.apiKey',
-  '*.*.password',
-];
+export { redactedLogPaths } from './log-redaction.js';
+
+/** A hop count as Fastify reads it (its types accept only a function for that). */
+function toTrustProxy(
+  setting: Config['TRUST_PROXY'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
 
 /**
  * Fastify writes two `info` lines per request; a health check every few seconds and every widget request
@@ -100,11 +97,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     ...(options.loggerInstance
       ? { loggerInstance: options.loggerInstance }
-      : { logger: options.logger ?? { level: context.config.LOG_LEVEL, redact: redactedLogPaths } }),
+      : { logger: options.logger ?? createLoggerOptions(context.config.LOG_LEVEL) }),
     genReqId: () => crypto.randomUUID(),
     logController: new QuietRequestLogs(),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // TRUST_PROXY unset → false: X-Forwarded-For is ignored, the socket's address is the client's.
+    trustProxy: toTrustProxy(context.config.TRUST_PROXY),
+    frameworkErrors: answerFrameworkError,
     // Close idle keep-alive sockets at shutdown; in-flight requests and streams may finish.
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();
@@ -143,19 +142,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  await app.register(helmet, securityHeaderOptions);
   await app.register(cookie);
+  await app.register(requestHygienePlugin);
   await app.register(originCheckPlugin, { publicOrigin: context.config.publicOrigin });
   await app.register(rateLimitsPlugin, {
     redis: options.redis,

@@ -7,7 +7,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import { buildApp, redactedLogPaths, type BuildAppOptions } from '../../src/http/app.js';
+import { buildApp, type BuildAppOptions } from '../../src/http/app.js';
+import { createLoggerOptions } from '../../src/http/log-redaction.js';
 import { createKeyring, generateSecret } from '../../src/vault/index.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -44,7 +45,7 @@ export async function startTestApp(
       callback();
     },
   });
-  const logger = pino({ level: 'info', redact: redactedLogPaths }, sink);
+  const logger = pino(createLoggerOptions(config.LOG_LEVEL), sink);
   const app = await buildApp({
     context: { config, database, keyring },
     loggerInstance: logger,
