@@ -156,6 +156,8 @@ export interface Invitation {
   token: string;
   acceptUrl: string;
   expiresAt: string;
+  /** New invitations: whether it was mailed (false when email is not configured on the server). */
+  emailSent?: boolean;
 }
 
 /** An invitation not yet accepted: its link is not shown again (only its hash is stored). */
@@ -239,4 +241,27 @@ export interface PriceList {
   prices: ModelPrice[];
   /** Models in use that have no price: their messages show no cost. */
   unknownModels: Array<{ provider: string; model: string }>;
+}
+
+export interface Alert {
+  id: string;
+  at: string;
+  kind: 'budget.threshold' | 'key.failing' | 'key.recovered' | 'fallback.used';
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  body: string;
+  /** The admin path of the one click that fixes it. */
+  link: string | null;
+  readAt: string | null;
+}
+
+export interface AlertList {
+  alerts: Alert[];
+  unread: number;
+}
+
+export interface Account {
+  email: string;
+  alertEmails: boolean;
+  emailConfigured: boolean;
 }

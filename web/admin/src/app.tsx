@@ -18,15 +18,19 @@ import {
   type Session,
 } from './session';
 import { AcceptInvitationScreen } from './screens/accept-invitation';
+import { AccountScreen } from './screens/account';
+import { AlertsScreen } from './screens/alerts';
 import { AuditLogScreen } from './screens/audit-log';
 import { ChatbotEditScreen } from './screens/chatbot-edit';
 import { ChatbotsScreen } from './screens/chatbots';
 import { ConversationScreen } from './screens/conversation';
 import { ConversationsScreen } from './screens/conversations';
+import { ForgotPasswordScreen } from './screens/forgot-password';
 import { IntegrationsScreen } from './screens/integrations';
 import { LlmKeysScreen } from './screens/llm-keys';
 import { MembersScreen } from './screens/members';
 import { PricesScreen } from './screens/prices';
+import { ResetPasswordScreen } from './screens/reset-password';
 import { SignInScreen } from './screens/sign-in';
 import { SignUpScreen } from './screens/sign-up';
 import { UsageScreen } from './screens/usage';
@@ -49,6 +53,8 @@ export function App() {
 
   const invitation = matchPath('/invite/:token', pathname);
   if (invitation) return <AcceptInvitationScreen token={invitation.token!} />;
+  const reset = matchPath('/reset-password/:token', pathname);
+  if (reset) return <ResetPasswordScreen token={reset.token!} />;
 
   if (meQuery.isPending) {
     return (
@@ -69,6 +75,7 @@ export function App() {
   if (!me) {
     // A new instance has nobody to sign in: it opens on sign-up (the first account owns its workspace).
     const isNewInstance = instanceQuery.data?.hasAccounts === false;
+    if (pathname === '/forgot-password') return <ForgotPasswordScreen />;
     if (pathname === '/sign-up' || (isNewInstance && pathname !== '/sign-in')) return <SignUpScreen />;
     if (instanceQuery.isPending) {
       return (
@@ -87,7 +94,9 @@ export function App() {
       />
     );
   }
-  if (pathname === '/sign-in' || pathname === '/sign-up') return <Redirect to="/" />;
+  if (pathname === '/sign-in' || pathname === '/sign-up' || pathname === '/forgot-password') {
+    return <Redirect to="/" />;
+  }
   return <SignedIn />;
 }
 
@@ -178,6 +187,8 @@ function Screen() {
   if (pathname === '/prices') return <PricesScreen />;
   if (pathname === '/members') return <MembersScreen />;
   if (pathname === '/audit-log') return <AuditLogScreen />;
+  if (pathname === '/alerts') return <AlertsScreen />;
+  if (pathname === '/account') return <AccountScreen />;
   return (
     <div className="state state--empty">
       <p className="state__title">This page does not exist</p>

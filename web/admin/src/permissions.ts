@@ -10,6 +10,7 @@ const allowedRoles = {
   'members.remove': ['owner'],
   'llm_keys.write': ['owner'],
   'audit_log.read': ['owner', 'admin'],
+  'alerts.read': ['owner', 'admin'],
   'chatbots.write': ['owner', 'admin'],
   'prices.write': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;

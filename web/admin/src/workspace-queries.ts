@@ -1,6 +1,7 @@
 /** Query keys and fetchers for one workspace's resources, so screens share the cache. */
 import { apiRequest, withQuery, workspacePath } from './api-client';
 import type {
+  AlertList,
   AuditPage,
   Chatbot,
   Conversation,
@@ -23,6 +24,7 @@ export const workspaceKeys = {
   invitations: (workspaceId: string) => ['workspace', workspaceId, 'invitations'] as const,
   usage: (workspaceId: string) => ['workspace', workspaceId, 'usage'] as const,
   prices: (workspaceId: string) => ['workspace', workspaceId, 'prices'] as const,
+  alerts: (workspaceId: string) => ['workspace', workspaceId, 'alerts'] as const,
 };
 
 export function fetchPrices(workspaceId: string): Promise<PriceList> {
@@ -93,4 +95,8 @@ export async function fetchPendingInvitations(workspaceId: string): Promise<Pend
     workspacePath(workspaceId, 'invitations'),
   );
   return answer.invitations;
+}
+
+export function fetchAlerts(workspaceId: string): Promise<AlertList> {
+  return apiRequest<AlertList>(workspacePath(workspaceId, 'alerts'));
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { auditLog, conversations, messages, sessions, usageDays } from '../../../src/db/schema';
 import { startFakeProviders, type FakeProviders } from '../../../test/fakes/fake-provider-server';
+import type { BuildAppOptions } from '../../../src/http/app';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
 
 const adminRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,24 +50,33 @@ async function findFreePort(): Promise<number> {
 
 /** `withoutPlatformKey`: the server has no PLATFORM_ANTHROPIC_API_KEY, as a fresh `npm start`. */
 export async function startAdminBackend(
-  options: { withoutPlatformKey?: boolean } = {},
+  options: {
+    withoutPlatformKey?: boolean;
+    /** More server environment, e.g. `SMTP_URL`. */
+    environment?: Record<string, string>;
+    jobRunner?: BuildAppOptions['jobRunner'];
+  } = {},
 ): Promise<AdminBackend> {
   const providers = await startFakeProviders();
   // Another process may take the probed port before we listen on it: try a few.
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const testApp = await startTestApp({
-      PUBLIC_URL: baseUrl,
-      ...(options.withoutPlatformKey ? {} : { PLATFORM_ANTHROPIC_API_KEY: platformAnthropicKey }),
-      ANTHROPIC_BASE_URL: providers.baseURL('anthropic'),
-      OPENAI_BASE_URL: providers.baseURL('openai'),
-      GROQ_BASE_URL: providers.baseURL('groq'),
-      DEEPSEEK_BASE_URL: providers.baseURL('deepseek'),
-      // The screenshot data is made of many visitor chats from one address.
-      WIDGET_CONVERSATIONS_PER_MINUTE: '10000',
-      WIDGET_MESSAGES_PER_MINUTE: '10000',
-    });
+    const testApp = await startTestApp(
+      {
+        PUBLIC_URL: baseUrl,
+        ...(options.withoutPlatformKey ? {} : { PLATFORM_ANTHROPIC_API_KEY: platformAnthropicKey }),
+        ANTHROPIC_BASE_URL: providers.baseURL('anthropic'),
+        OPENAI_BASE_URL: providers.baseURL('openai'),
+        GROQ_BASE_URL: providers.baseURL('groq'),
+        DEEPSEEK_BASE_URL: providers.baseURL('deepseek'),
+        // The screenshot data is made of many visitor chats from one address.
+        WIDGET_CONVERSATIONS_PER_MINUTE: '10000',
+        WIDGET_MESSAGES_PER_MINUTE: '10000',
+        ...options.environment,
+      },
+      { jobRunner: options.jobRunner },
+    );
     try {
       await testApp.app.listen({ port, host: '127.0.0.1' });
     } catch (error) {

@@ -67,6 +67,18 @@ export const AuditIcon = () => (
     <path d="M6 7h4.5M6 9.5h4.5M6 12h2.5" />
   </Icon>
 );
+export const AlertIcon = () => (
+  <Icon>
+    <path d="M4 11.5V7a4 4 0 0 1 8 0v4.5l1.2 1.5H2.8z" />
+    <path d="M6.5 14.5h3" />
+  </Icon>
+);
+export const AccountIcon = () => (
+  <Icon>
+    <circle cx="8" cy="5.5" r="2.8" />
+    <path d="M2.8 14a5.2 5.2 0 0 1 10.4 0" />
+  </Icon>
+);
 export const MenuIcon = () => (
   <Icon size={18}>
     <path d="M2.5 4.5h11M2.5 8h11M2.5 11.5h11" />

@@ -3,8 +3,11 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { roleNames } from '../format';
 import { can } from '../permissions';
 import { Link, useLocation } from '../router';
+import { useAlerts } from '../screens/alerts';
 import { useSession } from '../session';
 import {
+  AccountIcon,
+  AlertIcon,
   AuditIcon,
   BrandMark,
   ChatbotIcon,
@@ -52,6 +55,8 @@ export function Navigation() {
 
   useEffect(() => setOpen(false), [pathname]);
 
+  const alertsQuery = useAlerts();
+  const unreadAlerts = alertsQuery.data?.unread ?? 0;
   const startsWith = (prefix: string) => pathname === prefix || pathname.startsWith(`${prefix}/`);
 
   return (
@@ -125,6 +130,19 @@ export function Navigation() {
           </NavLink>
           <NavLink to="/members" icon={<MembersIcon />} isActive={startsWith('/members')}>
             Members
+          </NavLink>
+          {can(role, 'alerts.read') ? (
+            <NavLink to="/alerts" icon={<AlertIcon />} isActive={startsWith('/alerts')}>
+              Alerts
+              {unreadAlerts > 0 ? (
+                <span className="nav-count" aria-label={`${unreadAlerts} unread`}>
+                  {unreadAlerts}
+                </span>
+              ) : null}
+            </NavLink>
+          ) : null}
+          <NavLink to="/account" icon={<AccountIcon />} isActive={startsWith('/account')}>
+            Account
           </NavLink>
           {can(role, 'audit_log.read') ? (
             <NavLink to="/audit-log" icon={<AuditIcon />} isActive={startsWith('/audit-log')}>

@@ -28,6 +28,7 @@ import {
   providerName,
   statusLabels,
 } from '../format';
+import { KeyHealthBanner } from '../components/key-health-banner';
 import { can } from '../permissions';
 import { Link, useDocumentTitle } from '../router';
 import { useSession } from '../session';
@@ -174,6 +175,7 @@ export function LlmKeysScreen() {
       {keysQuery.isError ? <ErrorState error={keysQuery.error} onRetry={() => keysQuery.refetch()} /> : null}
       {data ? (
         <>
+          <KeyHealthBanner keys={data.keys} />
           <ActiveProvider data={data} />
           {data.keys.length === 0 ? (
             <EmptyState icon={<ShieldIcon />} title="No keys of your own yet">

@@ -312,6 +312,14 @@ function InvitationLinkDialog({
   const linkId = useId();
   return (
     <Dialog title={title} onClose={onClose}>
+      {invitation.emailSent === true ? (
+        <Notice tone="success">
+          The invitation was mailed to {invitation.email}. You can also pass the link on yourself.
+        </Notice>
+      ) : null}
+      {invitation.emailSent === false ? (
+        <Notice tone="warning">Email is not configured on this server, so no mail was sent.</Notice>
+      ) : null}
       <p className="dialog__description">
         Send this link to <strong>{invitation.email}</strong>. They join as{' '}
         {roleNames[invitation.role].toLowerCase()}: with a new password, or by signing in if they already have

@@ -54,6 +54,9 @@ export function SignInScreen({ notice, onSignedIn }: { notice: string | null; on
           value={password}
           onChange={(event) => setPassword(event.target.value)}
         />
+        <p className="form-aside">
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
         {signIn.isError ? (
           <p className="form-error" role="alert">
             {errorMessage(signIn.error)}
