@@ -9,6 +9,7 @@ import path from 'node:path';
 import { loadKeyring } from './boot/application-secret.js';
 import { assertSecretsOpenStoredKeys } from './boot/vault-check.js';
 import type { Config } from './config.js';
+import { startExpiredSessionSweeper } from './accounts/expired-session-sweep.js';
 import { startStaleReplySweeper } from './chat/stale-reply-sweep.js';
 import { openDatabase, type DatabaseHandle } from './db/connect.js';
 import { buildApp } from './http/app.js';
@@ -71,6 +72,7 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const listening = app;
   const stopSweeper = startStaleReplySweeper(database.db, app.log);
+  const stopSessionSweeper = startExpiredSessionSweeper(database.db, app.log);
   let stopping: Promise<void> | undefined;
   return {
     app: listening,
@@ -100,6 +102,7 @@ export async function startServer(
         } finally {
           clearInterval(idleSweep);
           stopSweeper();
+          stopSessionSweeper();
         }
         redis?.disconnect();
         await database.close();

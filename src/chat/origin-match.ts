@@ -6,6 +6,7 @@
  * @see https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin
  */
 import { domainToASCII } from 'node:url';
+import { getPublicSuffix } from 'tldts';
 
 export const MAX_ALLOWED_ORIGINS = 50;
 /** Longer than any real origin (a host is at most 253 characters). */
@@ -56,10 +57,12 @@ function parseOrigin(value: string, { allowWildcard }: { allowWildcard: boolean 
   const host = canonicalHost(scheme, match[3]!);
   if (!host) return null;
   if (isWildcard) {
-    // A pattern covers the subdomains of one registrable-looking domain: never a bare TLD (`*.com`),
-    // never an IP address.
+    // A pattern covers the subdomains of one registrable domain: never an IP address, never a public
+    // suffix — a TLD (`*.com`), a registry's suffix (`*.co.uk`) or a hosting suffix where every subdomain
+    // belongs to someone else (`*.github.io`) — by the Public Suffix List, ICANN and private sections.
     if (!isDnsName(host) || ipv4Like.test(host)) return null;
     if (!host.includes('.') && host !== 'localhost') return null;
+    if (host !== 'localhost' && getPublicSuffix(host, { allowPrivateDomains: true }) === host) return null;
   }
   const port = rawPort === undefined ? '' : String(Number(rawPort));
   return { scheme, host, port: port === defaultPorts[scheme] ? '' : port, isWildcard };

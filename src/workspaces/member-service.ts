@@ -1,5 +1,5 @@
 /** Workspace membership: who belongs, with which role. A workspace always keeps at least one owner. */
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { AppError, notFound } from '../app-error.js';
 import type { Database } from '../db/connect.js';
 import { memberships, users, workspaces } from '../db/schema.js';
@@ -64,12 +64,18 @@ async function findMember(db: Database, workspaceId: string, userId: string): Pr
   return member;
 }
 
+/**
+ * Refuses when the workspace has no owner besides the one about to be demoted or removed. The owners' rows
+ * are locked (`for update`) for the rest of the transaction, so two concurrent demotions of two owners
+ * are decided one after the other: the second sees the first's change and is refused.
+ */
 async function assertAnotherOwnerRemains(db: Database, workspaceId: string): Promise<void> {
-  const [row] = await db
-    .select({ owners: count() })
+  const owners = await db
+    .select({ userId: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
-  if ((row?.owners ?? 0) <= 1) {
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')))
+    .for('update');
+  if (owners.length <= 1) {
     throw new AppError('conflict', {
       message: 'A workspace needs at least one owner; make someone else owner first.',
     });

@@ -334,3 +334,28 @@ describe('owners', () => {
     expect(roles.filter((role: Role) => role === 'owner')).toHaveLength(1);
   });
 });
+
+describe('owners under concurrency', () => {
+  it('never lose their last owner to two demotions at the same moment', async () => {
+    for (let round = 0; round < 8; round++) {
+      const team = await workspaceWithEveryRole(testApp);
+      const url = `/api/workspaces/${team.workspaceId}/members`;
+      expect(
+        (await team.owner.client.patch(`${url}/${team.admin.userId}`, { role: 'owner' })).statusCode,
+      ).toBe(200);
+      // Two owners, each demoting the other at once: one of them must be refused.
+      const [first, second] = await Promise.all([
+        team.owner.client.patch(`${url}/${team.admin.userId}`, { role: 'viewer' }),
+        team.admin.client.patch(`${url}/${team.owner.userId}`, { role: 'viewer' }),
+      ]);
+      // The loser is refused: 409 when both passed the role check, 403 when it came after the other's demotion.
+      const statuses = [first.statusCode, second.statusCode].sort();
+      expect(statuses[0]).toBe(200);
+      expect([403, 409]).toContain(statuses[1]);
+      const roles = (await team.viewer.client.get(url))
+        .json()
+        .members.map((member: { role: Role }) => member.role);
+      expect(roles.filter((role: Role) => role === 'owner')).toHaveLength(1);
+    }
+  });
+});
