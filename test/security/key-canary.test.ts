@@ -9,10 +9,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeProviders, type FakeProviders } from '../fakes/fake-provider-server.js';
+import { startSmtpInbox, type SmtpInbox } from '../support/smtp-inbox.js';
 import { isPostgresRun } from '../support/test-database.js';
-import { signUpOwner, startTestApp, type TestApp } from '../support/test-app.js';
+import { signUpOwner, startTestApp, strongPassword, TestClient, type TestApp } from '../support/test-app.js';
 import { sendVisitorMessage, startVisitor } from '../support/widget-client.js';
 
 const canary = (label: string) => `sk-proj-CANARY${label}${randomBytes(24).toString('hex')}`;
@@ -27,6 +28,7 @@ function filesBelow(directory: string): string[] {
 }
 
 let fake: FakeProviders;
+let inbox: SmtpInbox;
 let testApp: TestApp;
 let dataDir: string;
 const firstKey = canary('FIRST');
@@ -35,15 +37,17 @@ const responses: string[] = [];
 
 beforeAll(async () => {
   fake = await startFakeProviders();
+  inbox = await startSmtpInbox();
   dataDir = mkdtempSync(path.join(tmpdir(), 'bestai-canary-'));
   testApp = await startTestApp(
-    { OPENAI_BASE_URL: fake.baseURL('openai'), LOG_LEVEL: 'debug' },
-    { pgliteDataDir: path.join(dataDir, 'data') },
+    { OPENAI_BASE_URL: fake.baseURL('openai'), LOG_LEVEL: 'debug', SMTP_URL: inbox.url },
+    { pgliteDataDir: path.join(dataDir, 'data'), jobRunner: { pollIntervalMs: 50, backoffMs: () => 200 } },
   );
 });
 afterAll(async () => {
   await testApp.close().catch(() => {});
   await fake.close();
+  await inbox.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -74,6 +78,21 @@ describe('a provider key never leaves the vault', () => {
     expect(rejected.final?.event).toBe('error');
     responses.push(rejected.response.body);
 
+    // Two more failed messages: the key.failing alert, and its mail to the owner.
+    for (const attempt of ['third', 'fourth']) {
+      const failed = await sendVisitorMessage(testApp.app, visitor, attempt);
+      expect(failed.final?.event).toBe('error');
+      responses.push(failed.response.body);
+    }
+    await vi.waitFor(
+      () => expect(inbox.mails.some((mail) => mail.subject.includes('is failing'))).toBe(true),
+      {
+        timeout: 20_000,
+        interval: 50,
+      },
+    );
+    record(await owner.client.get(`/api/workspaces/${owner.workspaceId}/alerts`));
+
     const tested = record(await owner.client.post(`${keyUrl}/test`));
     expect(tested.json()).toMatchObject({ ok: false, lastError: { code: 'invalid_key' } });
     // The provider's own words are kept for the owner — with the key cut out.
@@ -94,15 +113,44 @@ describe('a provider key never leaves the vault', () => {
     );
     expect(record(await owner.client.delete(keyUrl)).statusCode).toBe(204);
 
+    // A password reset: its mail holds the reset link, and never a password or a session.
+    const sessionToken = owner.client.cookie!.split('=')[1]!;
+    record(await new TestClient(testApp).post('/api/auth/password-reset', { email: owner.email }));
+    await vi.waitFor(() => expect(inbox.mails.some((mail) => mail.subject.includes('Reset'))).toBe(true), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    const resetMail = inbox.mails.find((mail) => mail.subject.includes('Reset'))!;
+    const resetToken = /reset-password\/([A-Za-z0-9_-]+)/.exec(resetMail.text)![1]!;
+    const newPassword = `canary password ${randomBytes(8).toString('hex')}`;
+    const reset = await new TestClient(testApp).post(`/api/auth/password-reset/${resetToken}`, {
+      password: newPassword,
+    });
+    expect(reset.statusCode).toBe(200);
+
     // The fake did receive the real keys: the test would catch a leak.
     expect(fake.requests.map((request) => request.apiKey)).toEqual(
       expect.arrayContaining([firstKey, secondKey]),
     );
 
+    const mails = inbox.mails
+      .map((mail) => [mail.subject, mail.text, mail.html, mail.raw].join('\n'))
+      .join('\n');
+    expect(inbox.mails.length).toBeGreaterThanOrEqual(2);
     const haystacks: Array<[string, string]> = [
       ['responses', [...responses, ...testApp.responseBodies].join('\n')],
       ['logs', testApp.logLines.join('\n')],
+      ['mails', mails],
     ];
+    // No password or session in any mail or log line; the reset token only in its own mail.
+    for (const secret of [strongPassword, newPassword, sessionToken]) {
+      expect({ secret, inMails: mails.includes(secret) }).toEqual({ secret, inMails: false });
+      expect({ secret, inLogs: testApp.logLines.join('\n').includes(secret) }).toEqual({
+        secret,
+        inLogs: false,
+      });
+    }
+    expect(testApp.logLines.join('\n')).not.toContain(resetToken);
     if (isPostgresRun) {
       const rowsOf = async (query: ReturnType<typeof sql.raw>) =>
         ((await testApp.database.db.execute(query)) as unknown as { rows: Array<Record<string, unknown>> })
