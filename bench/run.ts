@@ -25,11 +25,12 @@ import {
   type StreamRow,
 } from './report.js';
 import { summarize } from './stats.js';
+import { runSoak } from './soak.js';
 import { runCosts, runLevel } from './streaming.js';
 import { repoRoot, type BestAIProcess } from './targets.js';
 import { runVaultBench } from './vault-bench.js';
 
-const phases = ['streaming', 'costs', 'hold', 'keys', 'vault', 'widget'] as const;
+const phases = ['streaming', 'costs', 'hold', 'keys', 'vault', 'widget', 'soak'] as const;
 type Phase = (typeof phases)[number];
 
 const { values: flags } = parseArgs({
@@ -51,6 +52,8 @@ const selectedPhases = new Set<Phase>(
 );
 const selectedTargets = flags.targets ? new Set(['direct', ...flags.targets.split(',')]) : undefined;
 const isCompleteRun = !flags.only && !flags.targets;
+// The soak runs only when asked for by name: it takes minutes and takes Redis and PostgreSQL away.
+if (!flags.only) selectedPhases.delete('soak');
 
 /** `GET /api/workspaces/:ws/llm-keys` one at a time on a workspace with four keys. */
 async function runListKeys(bestAI: BestAIProcess, label: string, requests: number): Promise<ListKeysRow> {
@@ -184,6 +187,9 @@ function describeMachine(): BenchResults['machine'] {
 
 if (flags.profile) {
   await runProfile();
+} else if (selectedPhases.size === 1 && selectedPhases.has('soak')) {
+  const result = await runSoak();
+  process.stdout.write(`\n### Soak\n\n${JSON.stringify(result, null, 2)}\n`);
 } else if (flags['from-json']) {
   const results = JSON.parse(readFileSync(flags['from-json'], 'utf8')) as BenchResults;
   writeDoc(path.join(repoRoot, 'docs'), results);

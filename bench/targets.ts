@@ -300,6 +300,8 @@ export interface BestAIProcess {
   pid: number;
   /** A signed-in owner's workspace holding one key of each provider, for the key-listing figure. */
   listKeysRequest: { path: string; cookie: string };
+  /** The chatbot visitors talk to. */
+  publicId: string;
   stop(): Promise<void>;
 }
 
@@ -312,6 +314,8 @@ export interface BestAIOptions {
   nodeFlags?: string[];
   /** The compiled entry from `buildServer()`. */
   entry: string;
+  /** More environment, e.g. `REDIS_URL`. */
+  environment?: Record<string, string>;
 }
 
 /** BestAI as `node <build>/main.js`, then an owner, a chatbot and an OpenAI key through the API. */
@@ -331,6 +335,7 @@ export async function startBestAI(options: BestAIOptions): Promise<BestAIProcess
     WIDGET_CONVERSATIONS_PER_MINUTE: '1000000000',
     LOG_LEVEL: 'warn',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.environment,
   };
   const started = await startNodeProcess(
     options.label,
@@ -360,6 +365,7 @@ export async function startBestAI(options: BestAIOptions): Promise<BestAIProcess
       target: bestAITarget(options, url, started.pid, publicId),
       url,
       pid: started.pid,
+      publicId,
       listKeysRequest: { path: `/api/workspaces/${keys.workspaceId}/llm-keys`, cookie: keys.cookie },
       stop,
     };

@@ -34,10 +34,10 @@ function runSuite(label, args, environment) {
 }
 
 const { TEST_DATABASE_URL, ...embeddedEnvironment } = process.env;
-// test/multi-instance needs several processes on one server database: PostgreSQL only.
+// test/multi-instance and test/faults need several processes on one server database: PostgreSQL only.
 runSuite(
   'embedded database (PGlite)',
-  ['--exclude', 'test/multi-instance/**', ...extraArgs],
+  ['--exclude', 'test/multi-instance/**', '--exclude', 'test/faults/**', ...extraArgs],
   embeddedEnvironment,
 );
 if (TEST_DATABASE_URL) {
@@ -53,6 +53,7 @@ if (TEST_DATABASE_URL) {
     'test/gateway/',
     'test/security/',
     'test/multi-instance/',
+    'test/faults/',
     'test/process/start-up-safety.test.ts',
   ];
   runSuite('PostgreSQL', [...postgresSuites, ...extraArgs], process.env);

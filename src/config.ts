@@ -99,6 +99,12 @@ const environmentSchema = z.object({
   PROVIDER_CONNECT_TIMEOUT_MS: wholeNumber(1, MAX_TIMER_MS).default(10_000),
   PROVIDER_FIRST_TOKEN_TIMEOUT_MS: wholeNumber(1, MAX_TIMER_MS).default(60_000),
   PROVIDER_IDLE_TIMEOUT_MS: wholeNumber(1, MAX_TIMER_MS).default(60_000),
+  /**
+   * Bounds on every PostgreSQL call: connecting (and waiting for a pooled connection), and each statement.
+   * A frozen or unreachable database then gives 503s, never a hang.
+   */
+  DATABASE_CONNECT_TIMEOUT_MS: wholeNumber(1, MAX_TIMER_MS).default(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(1, MAX_TIMER_MS).default(10_000),
   /** Public widget limits, per IP and chatbot, per minute. */
   WIDGET_CONVERSATIONS_PER_MINUTE: wholeNumber(1).default(30),
   WIDGET_MESSAGES_PER_MINUTE: wholeNumber(1).default(60),

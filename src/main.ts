@@ -1,13 +1,16 @@
 /** The BestAI server process: `npm start` runs the built copy of this file. */
 import { BootError } from './boot/boot-error.js';
-import { ConfigError, loadConfig } from './config.js';
+import { describeBootFailure } from './boot/boot-failure.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { noPlatformKeyNotice } from './llm/platform-key-notice.js';
 import { startServer } from './server.js';
 
+let config: Readonly<Config> | undefined;
+
 async function main(): Promise<void> {
   const startedAt = performance.now();
-  const config = loadConfig();
+  config = loadConfig();
   const server = await startServer(config, {
     onProgress: (step) => process.stdout.write(`${step}\n`),
   });
@@ -38,11 +41,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Known start-up refusals are one sentence for the operator; anything else is a bug worth a stack.
-  if (error instanceof ConfigError || error instanceof BootError || error instanceof DataDirLockedError) {
-    process.stderr.write(`BestAI did not start: ${error.message}\n`);
-  } else {
-    process.stderr.write(`BestAI did not start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  }
+  // One sentence for the operator, whatever failed: the known refusals say it themselves.
+  const sentence =
+    error instanceof ConfigError || error instanceof BootError || error instanceof DataDirLockedError
+      ? error.message
+      : describeBootFailure(error, config);
+  process.stderr.write(`BestAI did not start: ${sentence}\n`);
   process.exit(1);
 });

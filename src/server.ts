@@ -5,18 +5,41 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import path from 'node:path';
 import { loadKeyring } from './boot/application-secret.js';
 import { assertSecretsOpenStoredKeys } from './boot/vault-check.js';
 import type { Config } from './config.js';
 import { startExpiredSessionSweeper } from './accounts/expired-session-sweep.js';
 import { startStaleReplySweeper } from './chat/stale-reply-sweep.js';
-import { openDatabase, type DatabaseHandle } from './db/connect.js';
+import { databaseTargetOf, openDatabase, type DatabaseHandle } from './db/connect.js';
 import { buildApp } from './http/app.js';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 /** After the grace period: how long the streams still open get to tell their visitors and save their rows. */
 const STOP_STREAMS_MS = 5_000;
+
+/**
+ * Redis for the shared rate limits. A command never waits for Redis: without a connection it fails at once
+ * (no offline queue), and a frozen Redis fails it after a second — either way the rate limits count in
+ * memory meanwhile (rate-limit-store.ts). Start-up waits briefly for the first connection, not for Redis.
+ */
+async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    commandTimeout: 1_000,
+  });
+  // Failures are reported once per outage by the rate limits (RedisAvailability); none is fatal.
+  redis.on('error', () => {});
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2_000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return redis;
+}
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -36,23 +59,12 @@ export async function startServer(
   { onProgress }: StartServerOptions = {},
 ): Promise<RunningServer> {
   const { keyring, secretFile, wasGenerated } = loadKeyring(config);
-  const database = await openDatabase(
-    config.DATABASE_URL
-      ? { kind: 'postgres', url: config.DATABASE_URL }
-      : { kind: 'pglite', dataDir: path.resolve(config.BESTAI_DATA_DIR) },
-    { onProgress },
-  );
+  const database = await openDatabase(databaseTargetOf(config), { onProgress });
   let redis: Redis | undefined;
   let app: FastifyInstance | undefined;
   try {
     await assertSecretsOpenStoredKeys(database.db, keyring);
-    redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, {
-          maxRetriesPerRequest: 1,
-          connectTimeout: 2_000,
-          enableOfflineQueue: true,
-        })
-      : undefined;
+    redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : undefined;
     app = await buildApp({ context: { config, database, keyring }, redis });
     if (secretFile) {
       app.log.warn(

@@ -144,11 +144,19 @@ export async function streamChatTurn(
   const forwardVisitorAbort = (): void => controller.abort(options.signal.reason);
   if (options.signal.aborted) forwardVisitorAbort();
   else options.signal.addEventListener('abort', forwardVisitorAbort, { once: true });
+  // The provider timeouts are totals for the visitor: a retry spends what is left of them.
+  const startedAt = Date.now();
+  const deadlines = {
+    headersBy: startedAt + deps.config.PROVIDER_CONNECT_TIMEOUT_MS,
+    firstTokenBy:
+      startedAt + deps.config.PROVIDER_CONNECT_TIMEOUT_MS + deps.config.PROVIDER_FIRST_TOKEN_TIMEOUT_MS,
+  };
   const request = {
     model: target.model,
     system: conversation.systemPrompt || undefined,
     messages: turn.history,
     signal: controller.signal,
+    deadlines,
   };
   let text = '';
   let firstTextAt: number | undefined;
@@ -162,7 +170,12 @@ export async function streamChatTurn(
   deps.replies.add(open);
   deps.metrics.openStreams.inc();
   try {
-    for await (const event of streamWithRetry(() => client.streamChat(request))) {
+    const attempts = streamWithRetry(() => client.streamChat(request), {
+      // The wait before a retry ends when the visitor leaves (or the server stops).
+      signal: controller.signal,
+      retryBy: deadlines.headersBy,
+    });
+    for await (const event of attempts) {
       if (event.type === 'text') {
         firstTextAt ??= performance.now();
         text += event.text;

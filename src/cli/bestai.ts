@@ -5,22 +5,15 @@
  *   bestai rotate-secret   re-wrap every stored key under the current BESTAI_SECRET
  *   bestai generate-secret print a new value for BESTAI_SECRET
  */
-import path from 'node:path';
 import { loadKeyring } from '../boot/application-secret.js';
 import { BootError } from '../boot/boot-error.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { openDatabase } from '../db/connect.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { databaseTargetOf, openDatabase } from '../db/connect.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { rotateSecret } from '../llm/keys/rotate-secret.js';
 import { generateSecret, VaultError } from '../vault/index.js';
 
 const usage = `Usage: bestai <serve | migrate | rotate-secret | generate-secret>`;
-
-function databaseTarget(config: Readonly<Config>) {
-  return config.DATABASE_URL
-    ? ({ kind: 'postgres', url: config.DATABASE_URL } as const)
-    : ({ kind: 'pglite', dataDir: path.resolve(config.BESTAI_DATA_DIR) } as const);
-}
 
 async function run(command: string | undefined): Promise<void> {
   switch (command) {
@@ -31,7 +24,7 @@ async function run(command: string | undefined): Promise<void> {
       process.stdout.write(`${generateSecret()}\n`);
       return;
     case 'migrate': {
-      const database = await openDatabase(databaseTarget(loadConfig()));
+      const database = await openDatabase(databaseTargetOf(loadConfig()));
       await database.close();
       process.stdout.write('Migrations applied.\n');
       return;
@@ -39,7 +32,7 @@ async function run(command: string | undefined): Promise<void> {
     case 'rotate-secret': {
       const config = loadConfig();
       const { keyring } = loadKeyring(config);
-      const database = await openDatabase(databaseTarget(config));
+      const database = await openDatabase(databaseTargetOf(config));
       try {
         const result = await rotateSecret(database.db, keyring, {
           onBatch: ({ rewrapped, remaining }) =>

@@ -14,6 +14,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import type { Config } from '../config.js';
 import { migrationsDir } from '../paths.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { PgliteThread } from './pglite-thread.js';
@@ -29,14 +30,39 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** Bounds on every PostgreSQL call (`DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_STATEMENT_TIMEOUT_MS`). */
+export interface DatabaseTimeouts {
+  connectMs: number;
+  statementMs: number;
+}
+
+export const defaultDatabaseTimeouts: Readonly<DatabaseTimeouts> = Object.freeze({
+  connectMs: 5_000,
+  statementMs: 10_000,
+});
+
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: DatabaseTimeouts }
   | { kind: 'pglite'; dataDir: string }
   /** An in-memory PGlite, for tests and benchmarks. */
   | { kind: 'memory' };
 
 /** An arbitrary constant: the advisory lock that serialises migrations across server instances. */
 const MIGRATION_LOCK_ID = 4_242_001;
+
+/** Where the configuration says the database is: PostgreSQL with its bounds, or PGlite in the data folder. */
+export function databaseTargetOf(config: Readonly<Config>): DatabaseTarget {
+  return config.DATABASE_URL
+    ? {
+        kind: 'postgres',
+        url: config.DATABASE_URL,
+        timeouts: {
+          connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+          statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+        },
+      }
+    : { kind: 'pglite', dataDir: path.resolve(config.BESTAI_DATA_DIR) };
+}
 
 export interface OpenDatabaseOptions {
   /** Told each slow step as it starts (creating the embedded database, migrating), for a progress line. */
@@ -48,26 +74,48 @@ export async function openDatabase(
   target: DatabaseTarget,
   { onProgress = () => {} }: OpenDatabaseOptions = {},
 ): Promise<DatabaseHandle> {
-  if (target.kind === 'postgres') return openPostgres(target.url, target.poolSize ?? 20, onProgress);
+  if (target.kind === 'postgres')
+    return openPostgres(
+      target.url,
+      target.poolSize ?? 20,
+      target.timeouts ?? defaultDatabaseTimeouts,
+      onProgress,
+    );
   return openPglite(target.kind === 'pglite' ? target.dataDir : undefined, onProgress);
 }
 
 async function openPostgres(
   url: string,
   poolSize: number,
+  timeouts: DatabaseTimeouts,
   onProgress: (step: string) => void,
 ): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Connecting, and waiting for a free pooled connection.
+    connectionTimeoutMillis: timeouts.connectMs,
+    // The server cancels a slow statement (a clean error, the connection stays usable); the client gives up
+    // a little later when no answer comes at all — a frozen network — and the pool drops that connection.
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.statementMs + 1_000,
+    // A half-open connection (the database host vanished) is noticed by the kernel, not by a hang.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = drizzleNodePostgres(pool, { schema });
   const client = await pool.connect();
   try {
+    // Waiting for another instance's migrations, and a long migration, are not bounded by the statement timeout.
+    await client.query('set statement_timeout = 0');
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     onProgress('Applying database migrations…');
     await migrateNodePostgres(drizzleNodePostgres(client, { schema }), { migrationsFolder: migrationsDir });
   } finally {
     await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {});
+    await client.query('reset statement_timeout').catch(() => {});
     client.release();
   }
   return {

@@ -35,7 +35,7 @@ const unavailableMessages = [
   /connection timeout/i,
   /Client has encountered a connection error/i,
   /Cannot use a pool after calling end/i,
-  /database statement timed out/i,
+  /Query read timeout/i,
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {

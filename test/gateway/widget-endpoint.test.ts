@@ -196,7 +196,7 @@ describe('rate limits', () => {
       await Promise.all(instances.map((instance) => instance.close()));
       clients.forEach((client) => client.disconnect());
     }
-  });
+  }, 120_000);
 });
 
 /** Copies a chatbot (and its workspace) from one test database to another, idempotently. */

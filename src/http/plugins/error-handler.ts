@@ -1,12 +1,15 @@
 /**
  * Maps every failure to the contract's error shape `{"error": {"code", "message", "details"?}}`.
  * One table decides the status of each code. Unexpected errors are logged and answered with a generic
- * sentence: no stack trace, no provider text, no key ever reaches a client.
+ * sentence: no stack trace, no provider text, no key ever reaches a client. A database that is away
+ * (refused, dropped, timed out) is `unavailable` — 503 with `Retry-After` — and logged once per outage.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type AppErrorCode, type FieldProblem } from '../../app-error.js';
+import { isDatabaseUnavailable } from '../../db/database-errors.js';
+import { DatabaseOutage } from './database-outage.js';
 
 const statusByCode: Record<AppErrorCode, number> = {
   invalid_request: 400,
@@ -74,8 +77,28 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   return reply.status(statusByCode[error.code]).type('application/json').send(body);
 }
 
+/** Seconds a client should wait before trying again while the database is away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
+  const outage = new DatabaseOutage();
+  app.addHook('onResponse', async (request, reply) => {
+    if (outage.isOngoing && reply.statusCode < 500) outage.recordSuccess(request.log);
+  });
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // The cause chain is searched: also an AppError('unavailable') wrapping a database failure.
+    if (isDatabaseUnavailable(error)) {
+      outage.recordFailure(request.log, error);
+      return sendError(
+        reply,
+        error instanceof AppError && error.retryAfterSeconds !== undefined
+          ? error
+          : new AppError('unavailable', {
+              message: 'The service is briefly unavailable; please try again in a few seconds.',
+              retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+            }),
+      );
+    }
     const known = error instanceof AppError ? error : fromFastifyError(error);
     if (known) {
       if (statusByCode[known.code] >= 500) request.log.error({ err: error }, known.message);

@@ -1,12 +1,14 @@
 /**
  * The limiters of BestAI, on @fastify/rate-limit: in Redis when REDIS_URL is set (shared by every
- * instance), in process memory otherwise. Routes call a limiter and throw `rate_limited` when it is spent.
+ * instance; in process memory while Redis does not answer, see rate-limit-store.ts), in process memory
+ * otherwise. Routes call a limiter and throw `rate_limited` when it is spent.
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../app-error.js';
+import { RedisAvailability, redisWithMemoryFallback } from './rate-limit-store.js';
 
 type CheckLimit = ReturnType<FastifyInstance['createRateLimit']>;
 
@@ -26,6 +28,8 @@ export interface Limiters {
 declare module 'fastify' {
   interface FastifyInstance {
     limiters: Limiters;
+    /** Whether the shared limits in Redis are in use: `ok`, `degraded` (counted in memory), or no Redis. */
+    rateLimitBackend(): 'ok' | 'degraded' | undefined;
   }
 }
 
@@ -44,12 +48,18 @@ const widgetKey = (request: FastifyRequest) =>
   `${request.ip}|${(request.params as { publicId?: string }).publicId ?? ''}`;
 
 export const rateLimitsPlugin = fp(async (app: FastifyInstance, options: RateLimitOptions) => {
+  const { redis } = options;
+  const availability = redis ? new RedisAvailability(redis, app.log) : undefined;
   await app.register(rateLimit, {
     global: false,
-    redis: options.redis,
-    nameSpace: 'bestai-rate-limit-',
+    ...(redis && availability
+      ? { store: redisWithMemoryFallback(redis, availability, 'bestai-rate-limit-') }
+      : {}),
     timeWindow: 60_000,
   });
+  app.decorate('rateLimitBackend', () =>
+    availability ? (availability.isDegraded ? 'degraded' : 'ok') : undefined,
+  );
   const loginFailures = options.loginFailuresPerMinute ?? 10;
   app.decorate('limiters', {
     loginFailuresPerIp: app.createRateLimit({

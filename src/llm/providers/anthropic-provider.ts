@@ -100,6 +100,7 @@ export function createAnthropicProvider(options: ProviderOptions): LlmProvider {
       body,
       signal: request.signal,
       timeouts,
+      deadlines: request.deadlines,
       toError,
     });
     const usage: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };

@@ -120,6 +120,7 @@ export function createOpenAICompatibleProvider(
       body,
       signal: request.signal,
       timeouts,
+      deadlines: request.deadlines,
       toError,
     });
     let usage: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };

@@ -7,7 +7,12 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ProviderError, transportMessages } from './provider-error.js';
-import { defaultProviderTimeouts, type ProviderId, type ProviderTimeouts } from './provider-types.js';
+import {
+  defaultProviderTimeouts,
+  type ProviderId,
+  type ProviderTimeouts,
+  type ReplyDeadlines,
+} from './provider-types.js';
 import {
   postWithFetch,
   postWithNodeHttp,
@@ -59,7 +64,8 @@ const timeoutMessages: Record<TimeoutKind, string> = {
 
 /**
  * One timer for the three deadlines. The idle deadline is checked lazily: chunks only record the
- * time, and the timer re-arms itself for the remainder instead of being reset on every chunk.
+ * time, and the timer re-arms itself for the remainder instead of being reset on every chunk. With
+ * `deadlines` (a retry), connect and first token get only what is left of the reply's budget.
  */
 class StreamWatchdog {
   timedOut: TimeoutKind | null = null;
@@ -67,22 +73,37 @@ class StreamWatchdog {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastActivity = 0;
   readonly #timeouts: ProviderTimeouts;
+  readonly #deadlines: ReplyDeadlines | undefined;
   readonly #controller: AbortController;
 
-  constructor(timeouts: ProviderTimeouts, controller: AbortController) {
+  constructor(
+    timeouts: ProviderTimeouts,
+    deadlines: ReplyDeadlines | undefined,
+    controller: AbortController,
+  ) {
     this.#timeouts = timeouts;
+    this.#deadlines = deadlines;
     this.#controller = controller;
   }
 
   start(): void {
     this.#phase = 'connect';
-    this.#arm(this.#timeouts.connectMs, () => this.#fire('connect'));
+    this.#arm(this.#within(this.#timeouts.connectMs, this.#deadlines?.headersBy), () =>
+      this.#fire('connect'),
+    );
   }
 
   responded(): void {
     if (this.#phase !== 'connect') return;
     this.#phase = 'firstToken';
-    this.#arm(this.#timeouts.firstTokenMs, () => this.#fire('firstToken'));
+    this.#arm(this.#within(this.#timeouts.firstTokenMs, this.#deadlines?.firstTokenBy), () =>
+      this.#fire('firstToken'),
+    );
+  }
+
+  /** The timeout, or less when the shared deadline comes first. */
+  #within(timeoutMs: number, deadline: number | undefined): number {
+    return deadline === undefined ? timeoutMs : Math.max(0, Math.min(timeoutMs, deadline - Date.now()));
   }
 
   sawText(): void {
@@ -134,6 +155,7 @@ export interface EventStreamRequest {
   body: string;
   signal: AbortSignal | undefined;
   timeouts: ProviderTimeouts;
+  deadlines?: ReplyDeadlines;
   toError: ErrorTranslator;
 }
 
@@ -150,7 +172,7 @@ export class EventStream implements AsyncIterable<EventSourceMessage> {
 
   constructor(request: EventStreamRequest) {
     this.#request = request;
-    this.#watchdog = new StreamWatchdog(request.timeouts, this.#controller);
+    this.#watchdog = new StreamWatchdog(request.timeouts, request.deadlines, this.#controller);
   }
 
   sawText(): void {

@@ -20,6 +20,18 @@ export interface ChatRequest {
   maxTokens?: number;
   /** Aborts the upstream request (the visitor went away). The stream then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Absolute deadlines (`Date.now()` time) shared by every attempt at one reply, so a retry spends what is
+   * left of the budget instead of starting a new one: the connect and first-token timeouts are totals.
+   */
+  deadlines?: ReplyDeadlines;
+}
+
+export interface ReplyDeadlines {
+  /** Response headers must have arrived by then. */
+  headersBy: number;
+  /** The first piece of text must have arrived by then. */
+  firstTokenBy: number;
 }
 
 export interface TokenUsage {

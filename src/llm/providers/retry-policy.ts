@@ -17,6 +17,11 @@ export interface RetryOptions {
   sleep?: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
   /** Called before the retry, e.g. to log or count it. */
   onRetry?: (error: ProviderError, delayMs: number) => void;
+  /**
+   * `Date.now()` time by which a retry must have its answer started (the reply's headers deadline): no
+   * retry is made whose wait would end after it — the retry lives inside the reply's budget.
+   */
+  retryBy?: number;
 }
 
 export const defaultMaxRetryAfterMs = 2_000;
@@ -73,6 +78,7 @@ export async function* streamWithRetry(
     } catch (error) {
       const delayMs = attempt === 0 && !hasYieldedText ? retryDelayMs(error, options) : undefined;
       if (delayMs === undefined) throw error;
+      if (options.retryBy !== undefined && Date.now() + delayMs >= options.retryBy) throw error;
       options.onRetry?.(error as ProviderError, delayMs);
       await (options.sleep ?? sleep)(delayMs, options.signal);
     }
