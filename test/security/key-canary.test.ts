@@ -113,6 +113,18 @@ describe('a provider key never leaves the vault', () => {
     );
     expect(record(await owner.client.delete(keyUrl)).statusCode).toBe(204);
 
+    // Every key endpoint the server registers was exercised above: a new one must join this test.
+    const document = testApp.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const keyRoutes = Object.entries(document.paths)
+      .filter(([route]) => route.includes('/llm-keys'))
+      .flatMap(([route, methods]) => Object.keys(methods).map((method) => [method.toUpperCase(), route]));
+    const unexercised = keyRoutes.filter(([method, route]) => {
+      const pattern = new RegExp(`^${route!.replace(/\{[^}]+\}/g, '[^/?]+')}(\\?.*)?$`);
+      return !testApp.requests.some((request) => request.method === method && pattern.test(request.url));
+    });
+    expect(keyRoutes.length).toBeGreaterThan(4);
+    expect(unexercised).toEqual([]);
+
     // A password reset: its mail holds the reset link, and never a password or a session.
     const sessionToken = owner.client.cookie!.split('=')[1]!;
     record(await new TestClient(testApp).post('/api/auth/password-reset', { email: owner.email }));

@@ -20,6 +20,8 @@ export interface TestApp {
   logLines: string[];
   /** Every response body served through `request`/`session` helpers. */
   responseBodies: string[];
+  /** Every request sent through TestClient (method and URL), for coverage checks. */
+  requests: Array<{ method: string; url: string }>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startTestApp(
     config,
     logLines,
     responseBodies: [],
+    requests: [],
     close: async () => {
       await app.close();
       await database.dispose();
@@ -94,6 +97,7 @@ export class TestClient {
       ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
     });
     this.testApp.responseBodies.push(response.body);
+    this.testApp.requests.push({ method: String(method), url });
     const setCookie = response.cookies.find((cookie) => cookie.name === 'bestai_session');
     if (setCookie) this.cookie = setCookie.value ? `bestai_session=${setCookie.value}` : undefined;
     return response;

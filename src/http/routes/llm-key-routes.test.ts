@@ -1,4 +1,7 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { llmKeys } from '../../db/schema.js';
+import { sendVisitorMessage, startVisitor } from '../../../test/support/widget-client.js';
 import {
   addMember,
   signUpOwner,
@@ -242,5 +245,43 @@ describe('who may do what', () => {
     expect(
       (await anonymous.put(keysUrl(owner.workspaceId, 'openai'), { apiKey: openaiKey })).statusCode,
     ).toBe(401);
+  });
+});
+
+describe('a stored key that cannot be opened', () => {
+  it('answers Test with ok:false and marks the row, and the visitor gets the friendly error: never a 500', async () => {
+    const victim = await signUpOwner(testApp, 'Victim');
+    const thief = await signUpOwner(testApp, 'Thief');
+    await victim.client.put(keysUrl(victim.workspaceId, 'anthropic'), { apiKey: anthropicKey });
+    await thief.client.put(keysUrl(thief.workspaceId, 'anthropic'), {
+      apiKey: openaiKey.replace('sk-proj-', 'sk-ant-'),
+    });
+    // The victim's sealed value, moved into the thief's row (a database-level copy).
+    const [sealed] = await testApp.database.db
+      .select({ ciphertext: llmKeys.ciphertext })
+      .from(llmKeys)
+      .where(and(eq(llmKeys.workspaceId, victim.workspaceId), eq(llmKeys.provider, 'anthropic')));
+    await testApp.database.db
+      .update(llmKeys)
+      .set({ ciphertext: sealed!.ciphertext })
+      .where(and(eq(llmKeys.workspaceId, thief.workspaceId), eq(llmKeys.provider, 'anthropic')));
+
+    const tested = await thief.client.post(`${keysUrl(thief.workspaceId, 'anthropic')}/test`, {});
+    expect(tested.statusCode).toBe(200);
+    expect(tested.json()).toMatchObject({ ok: false, lastError: { code: 'unknown' } });
+    expect(tested.json().lastError.message).toMatch(/cannot be opened/);
+    const row = (await thief.client.get(keysUrl(thief.workspaceId))).json().keys[0];
+    expect(row.status).toBe('error');
+    expect(row.lastError.message).toMatch(/cannot be opened/);
+    expect(tested.body).not.toContain(anthropicKey);
+
+    const chatbot = (
+      await thief.client.post(`/api/workspaces/${thief.workspaceId}/chatbots`, { name: 'Bot' })
+    ).json();
+    const visitor = await startVisitor(testApp.app, chatbot.publicId);
+    const reply = await sendVisitorMessage(testApp.app, visitor, 'Hello?');
+    expect(reply.response.statusCode).toBe(200);
+    expect(reply.final?.event).toBe('error');
+    expect(JSON.stringify(reply.events)).not.toContain(anthropicKey);
   });
 });

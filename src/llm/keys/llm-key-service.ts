@@ -8,7 +8,13 @@ import { notFound } from '../../app-error.js';
 import { recordAuditEntry, type AuditActor } from '../../audit/audit-log.js';
 import type { Database } from '../../db/connect.js';
 import { llmKeys, type ProviderId } from '../../db/schema.js';
-import { maskProviderKey, openProviderKey, sealProviderKey, type Keyring } from '../../vault/index.js';
+import {
+  maskProviderKey,
+  openProviderKey,
+  sealProviderKey,
+  VaultError,
+  type Keyring,
+} from '../../vault/index.js';
 import { providerDisplayNames } from '../provider-catalog.js';
 import { describeProviderFailure, recordKeyFailure, recordKeyVerified } from './key-health.js';
 import { isProviderError, ProviderError } from '../providers/provider-error.js';
@@ -162,6 +168,9 @@ export async function deleteLlmKey(db: Database, target: KeyTarget, actor: Audit
   });
 }
 
+export const UNOPENABLE_KEY_MESSAGE =
+  'The stored key cannot be opened on this server (it was sealed for another workspace or provider, or with another secret). Add the key again.';
+
 /** Opens a workspace's stored key; for the provider call only, never for display. */
 export async function openStoredKey(db: Database, keyring: Keyring, target: KeyTarget): Promise<string> {
   const [row] = await db
@@ -183,7 +192,17 @@ export async function testLlmKey(
   target: KeyTarget,
   checkKey: (apiKey: string) => Promise<void>,
 ): Promise<{ ok: boolean; lastError: LlmKeyView['lastError'] }> {
-  const apiKey = await openStoredKey(db, keyring, target);
+  let apiKey: string;
+  try {
+    apiKey = await openStoredKey(db, keyring, target);
+  } catch (error) {
+    // A sealed value that does not open here (moved from another workspace or provider, or sealed under
+    // a secret this server no longer has) is a broken row, not a server fault: say so on the row.
+    if (!(error instanceof VaultError)) throw error;
+    const lastError = { code: 'unknown' as const, message: UNOPENABLE_KEY_MESSAGE, at: new Date() };
+    await recordKeyFailure(db, target, lastError, lastError.at);
+    return { ok: false, lastError };
+  }
   try {
     await checkKey(apiKey);
     await recordKeyVerified(db, target);
