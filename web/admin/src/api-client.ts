@@ -81,14 +81,21 @@ function toApiError(status: number, payload: unknown, retryAfter: string | null)
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (method !== 'GET') headers['Content-Type'] = 'application/json';
+  // A file upload goes as multipart/form-data; the browser writes that header with its boundary.
+  const isForm = options.body instanceof FormData;
+  if (method !== 'GET' && !isForm) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: method === 'GET' ? undefined : JSON.stringify(options.body ?? {}),
+      body:
+        method === 'GET'
+          ? undefined
+          : isForm
+            ? (options.body as FormData)
+            : JSON.stringify(options.body ?? {}),
     });
   } catch {
     throw new ApiError(0, 'network_error', 'BestAI cannot be reached. Check your connection and try again.');

@@ -265,3 +265,40 @@ export interface Account {
   alertEmails: boolean;
   emailConfigured: boolean;
 }
+
+export type KnowledgeSourceKind = 'text' | 'url' | 'file';
+export type KnowledgeSourceStatus = 'indexing' | 'ready' | 'error';
+
+export interface KnowledgeSource {
+  id: string;
+  kind: KnowledgeSourceKind;
+  title: string;
+  status: KnowledgeSourceStatus;
+  error?: string;
+  chunks: number;
+  url: string | null;
+  crawl: boolean;
+  fileName: string | null;
+  indexedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface KnowledgeSettings {
+  language: string;
+  showSourceLinks: boolean;
+}
+
+export interface KnowledgeOverview {
+  sources: KnowledgeSource[];
+  settings: KnowledgeSettings;
+}
+
+export interface RetrievedPassage {
+  sourceId: string;
+  title: string;
+  url: string | null;
+  location: string;
+  content: string;
+  rank: number;
+}

@@ -19,6 +19,7 @@ import { Link, navigate, useDocumentTitle } from '../router';
 import { useSession } from '../session';
 import { noAnswerNotice, useInstanceQuery } from '../instance';
 import { fetchChatbot, fetchLlmKeys, workspaceKeys } from '../workspace-queries';
+import { KnowledgeSection } from './chatbot-knowledge';
 
 /** The form's values: every text field as a string (empty for "not set"), origins one per line. */
 type FormValues = Omit<ChatbotSettings, 'allowedOrigins' | 'title' | 'greeting' | 'errorMessage'> & {
@@ -375,6 +376,7 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
           />
         </aside>
       </div>
+      {chatbot ? <KnowledgeSection chatbotId={chatbot.id} /> : null}
       {isDeleting && chatbot ? (
         <ConfirmDialog
           title={`Delete ${chatbot.name}?`}
