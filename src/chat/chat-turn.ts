@@ -20,6 +20,8 @@ import { ProviderError } from '../llm/providers/provider-error.js';
 import type { ChatMessage, TokenUsage } from '../llm/providers/provider-types.js';
 import { streamWithRetry } from '../llm/providers/retry-policy.js';
 import { resolveProvider, type ResolvedProvider } from '../llm/resolve.js';
+import { retrieveKnowledge, type RetrievedKnowledge } from '../knowledge/passage-retrieval.js';
+import { withReferenceMaterial } from '../knowledge/reference-prompt.js';
 import type { Keyring } from '../vault/index.js';
 import { boundHistory } from './chat-history.js';
 import type { OpenReplies, OpenReply } from './open-replies.js';
@@ -62,6 +64,8 @@ export interface PreparedTurn {
   /** The reply's row, stored as `streaming` with the visitor's message. */
   replyId: string;
   target: ResolvedProvider | { failure: unknown };
+  /** Passages of the chatbot's sources for this question; none when it has no sources. */
+  knowledge: RetrievedKnowledge;
 }
 
 export interface TurnOutcome {
@@ -69,6 +73,8 @@ export interface TurnOutcome {
   status: 'complete' | 'interrupted' | 'failed';
   /** The sentence for the visitor when the reply did not complete. */
   visitorError?: string;
+  /** The sources of a complete answer, for the widget, when the owner shows them as links. */
+  sourceLinks?: Array<{ title: string; url: string | null }>;
 }
 
 export type PrepareOutcome =
@@ -100,6 +106,10 @@ export async function prepareChatTurn(
   } catch (failure) {
     target = { failure };
   }
+  // The one extra round trip of a chatbot with sources; none for a chatbot without.
+  const knowledge = conversation.hasKnowledge
+    ? await retrieveTurnKnowledge(deps, conversation.chatbotId, content)
+    : noKnowledge;
   // A retry was not stored again: its question already ends the history.
   const previous = context.history;
   const earlier =
@@ -112,8 +122,36 @@ export async function prepareChatTurn(
       receivedAt,
       replyId,
       target,
+      knowledge,
     },
   };
+}
+
+const noKnowledge: RetrievedKnowledge = { passages: [], showSourceLinks: false };
+
+/** A failed retrieval costs the answer its sources, not the answer itself. */
+async function retrieveTurnKnowledge(
+  deps: ChatTurnDependencies,
+  chatbotId: string,
+  question: string,
+): Promise<RetrievedKnowledge> {
+  try {
+    return await retrieveKnowledge(deps.db, chatbotId, question);
+  } catch (error) {
+    deps.log.warn({ err: error, chatbotId }, 'Knowledge retrieval failed; answering without sources');
+    return noKnowledge;
+  }
+}
+
+/** Each source once, in the order of its best passage. */
+function sourcesOf(knowledge: RetrievedKnowledge) {
+  const seen = new Map<string, { sourceId: string; title: string; url: string | null }>();
+  for (const passage of knowledge.passages) {
+    if (!seen.has(passage.sourceId)) {
+      seen.set(passage.sourceId, { sourceId: passage.sourceId, title: passage.title, url: passage.url });
+    }
+  }
+  return [...seen.values()];
 }
 
 export async function streamChatTurn(
@@ -153,7 +191,7 @@ export async function streamChatTurn(
   };
   const request = {
     model: target.model,
-    system: conversation.systemPrompt || undefined,
+    system: withReferenceMaterial(conversation.systemPrompt, turn.knowledge.passages) || undefined,
     messages: turn.history,
     signal: controller.signal,
     deadlines,
@@ -232,7 +270,14 @@ export async function streamChatTurn(
     deps.metrics.tokens.inc({ provider: target.provider, direction: 'output' }, usage.outputTokens);
   }
   const messageId = turn.replyId;
-  if (status === 'complete') return { messageId, status };
+  if (status === 'complete') {
+    if (!turn.knowledge.showSourceLinks || turn.knowledge.passages.length === 0) return { messageId, status };
+    return {
+      messageId,
+      status,
+      sourceLinks: sourcesOf(turn.knowledge).map(({ title, url }) => ({ title, url })),
+    };
+  }
   return {
     messageId,
     status,
@@ -301,6 +346,10 @@ async function saveReply(
     timeToFirstTokenMs: reply.timeToFirstTokenMs === undefined ? null : Math.round(reply.timeToFirstTokenMs),
     durationMs: Math.round(performance.now() - turn.receivedAt),
     errorCode: reply.errorCode ?? null,
+    // Recorded when the passages reached a provider.
+    sources: reply.provider
+      ? sourcesOf(turn.knowledge).map(({ sourceId, title }) => ({ sourceId, title }))
+      : [],
   };
   const keyUsed = isWorkspaceSuccess ? { provider: reply.provider!.provider, at: new Date() } : undefined;
   const write = async () => void (await storeReply(deps.db, record, keyUsed));

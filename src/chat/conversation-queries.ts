@@ -62,6 +62,8 @@ export interface MessageView {
   costUsd: string | null;
   timeToFirstTokenMs: number | null;
   durationMs: number | null;
+  /** The knowledge sources the reply was given; empty when none. */
+  sources: Array<{ sourceId: string; title: string }>;
   createdAt: Date;
 }
 
@@ -207,6 +209,7 @@ export async function findConversation(
       costUsd: sql<string | null>`trim_scale(${messages.costUsd})::text`,
       timeToFirstTokenMs: messages.timeToFirstTokenMs,
       durationMs: messages.durationMs,
+      sources: sql<Array<{ sourceId: string; title: string }>>`coalesce(${messages.sources}, '[]'::jsonb)`,
       createdAt: messages.createdAt,
     })
     .from(messages)

@@ -36,10 +36,12 @@ export interface ReplyRecord {
   timeToFirstTokenMs: number | null;
   durationMs: number;
   errorCode: string | null;
+  /** The knowledge sources whose passages went to the provider; none → null. */
+  sources?: ReadonlyArray<{ sourceId: string; title: string }>;
 }
 
 // $1–$14 the reply, $15–$18 the key's "last used", $19–$21 cache tokens and chatbot, $22–$25 the shipped
-// price (null when BestAI has none; a workspace price wins).
+// price (null when BestAI has none; a workspace price wins), $26 the knowledge sources used.
 const updateReplyAndMarkKeyUsed = namedStatement<{ cost_usd: string | null }>(
   'bestai_store_reply',
   `with before as (
@@ -52,7 +54,7 @@ const updateReplyAndMarkKeyUsed = namedStatement<{ cost_usd: string | null }>(
       set content = $4, status = $5, provider = $6, key_source = $7, masked_key = $8, model = $9,
         input_tokens = $10, output_tokens = $11, time_to_first_token_ms = $12, duration_ms = $13,
         error_code = $14, cache_read_tokens = $19, cache_write_tokens = $20, cost_usd = (select usd from cost),
-        updated_at = now()
+        sources = $26::jsonb, updated_at = now()
       where id = $1::uuid and conversation_id = $2::uuid
       returning id
     ),
@@ -123,6 +125,7 @@ export async function storeReply(
     price?.outputPerMTok ?? null,
     price?.cacheReadPerMTok ?? null,
     price?.cacheWritePerMTok ?? null,
+    reply.sources?.length ? JSON.stringify(reply.sources) : null,
   ]);
   return { costUsd: row?.cost_usd ?? null };
 }

@@ -2,7 +2,7 @@
  * Everything a reply needs before the provider is called, in one database round trip (the gateway's cost
  * is dominated by round trips): authenticate the visitor (conversation, token and chatbot must match),
  * admit the request's Origin against the chatbot's list, and only then store the visitor's message, read
- * the recent history and the workspace's key rows. All parts of one statement see the same snapshot, so the
+ * the recent history, the workspace's key rows and whether the chatbot has knowledge passages. All parts of one statement see the same snapshot, so the
  * history never contains the message stored by the same statement.
  *
  * The Origin is decided in SQL by set overlap: the caller passes the canonical entries that would admit
@@ -51,6 +51,8 @@ export interface TurnConversation {
   chatbotId: string;
   systemPrompt: string;
   errorMessage: string | null;
+  /** The chatbot has passages to retrieve from: only then does a reply query them. */
+  hasKnowledge: boolean;
 }
 
 export type TurnContext =
@@ -75,6 +77,7 @@ interface ContextRow {
     system_prompt: string;
     error_message: string | null;
     is_origin_allowed: boolean;
+    has_knowledge: boolean;
   } | null;
   stored: number | string;
   history: Array<{ role: 'user' | 'assistant'; content: string }> | null;
@@ -93,7 +96,8 @@ const storeMessageAndReadContext = namedStatement<ContextRow>(
   `with visitor as (
       select conversation.workspace_id, conversation.chatbot_id, chatbot.system_prompt, chatbot.error_message,
         ($7::boolean or jsonb_array_length(chatbot.allowed_origins) = 0
-          or chatbot.allowed_origins ?| $8::text[]) as is_origin_allowed
+          or chatbot.allowed_origins ?| $8::text[]) as is_origin_allowed,
+        exists (select 1 from knowledge_passages passage where passage.chatbot_id = chatbot.id) as has_knowledge
       from conversations conversation
       join chatbots chatbot on chatbot.id = conversation.chatbot_id
       where conversation.id = $2::uuid and conversation.visitor_token_hash = $5::text
@@ -183,6 +187,7 @@ export async function storeMessageAndLoadContext(
       chatbotId: visitor.chatbot_id,
       systemPrompt: visitor.system_prompt,
       errorMessage: visitor.error_message,
+      hasKnowledge: visitor.has_knowledge,
     },
     isStored: Number(row!.stored) === 1,
     history: row!.history ?? [],

@@ -39,14 +39,17 @@ interface PassageRow {
   location: string;
   content: string;
   rank: number;
+  show_source_links: boolean;
 }
 
 // Lexemes are quoted for tsquery (a quote or backslash inside one is escaped) and joined with `|`.
 const selectBestPassages = namedStatement<PassageRow>(
   'bestai_knowledge_passages',
   `with settings as (
-      select coalesce((select language from knowledge_settings where chatbot_id = $1::uuid), 'english')::regconfig
-        as config
+      select coalesce(chosen.language, 'english')::regconfig as config,
+        coalesce(chosen.show_source_links, false) as show_source_links
+      from (select 1) as always
+      left join knowledge_settings chosen on chosen.chatbot_id = $1::uuid
     ),
     question as (
       select (
@@ -56,7 +59,8 @@ const selectBestPassages = namedStatement<PassageRow>(
       from settings
     )
     select passage.id, passage.source_id, source.title, source.url, passage.location, passage.content,
-      ts_rank_cd(passage.search_vector, question.terms, 1) as rank
+      ts_rank_cd(passage.search_vector, question.terms, 1) as rank,
+      (select show_source_links from settings) as show_source_links
     from question
     join knowledge_passages passage on passage.search_vector @@ question.terms
     join knowledge_sources source on source.id = passage.source_id
@@ -65,12 +69,27 @@ const selectBestPassages = namedStatement<PassageRow>(
     limit $3::int`,
 );
 
+export interface RetrievedKnowledge {
+  passages: RetrievedPassage[];
+  /** The owner's choice: the widget may show the sources of the answer as links. */
+  showSourceLinks: boolean;
+}
+
 export async function retrievePassages(
   db: Database,
   chatbotId: string,
   question: string,
   limits: RetrievalLimits = defaultRetrievalLimits,
 ): Promise<RetrievedPassage[]> {
+  return (await retrieveKnowledge(db, chatbotId, question, limits)).passages;
+}
+
+export async function retrieveKnowledge(
+  db: Database,
+  chatbotId: string,
+  question: string,
+  limits: RetrievalLimits = defaultRetrievalLimits,
+): Promise<RetrievedKnowledge> {
   const rows = await selectBestPassages(db, [
     chatbotId,
     question.slice(0, MAX_QUESTION_CHARACTERS),
@@ -91,5 +110,5 @@ export async function retrievePassages(
       rank: Number(row.rank),
     });
   }
-  return chosen;
+  return { passages: chosen, showSourceLinks: rows[0]?.show_source_links ?? false };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   buildAdminIfStale,
+  chatAsVisitor,
   createChatbot,
   createOwner,
   invite,
@@ -86,6 +87,18 @@ describe('Knowledge on a chatbot', () => {
       const passages = section.getByRole('list', { name: 'Retrieved passages' });
       await passages.getByText('Refunds reach the original card').waitFor();
       await expect(passages.getByRole('listitem').first().textContent()).resolves.toContain('page 2');
+
+      // A visitor's answer lists the source it was given, in the conversation view.
+      const turn = await chatAsVisitor(
+        backend.baseUrl,
+        chatbot.publicId,
+        'When will my refund reach my card?',
+      );
+      expect(turn.outcome).toBe('done');
+      await page.goto(`${backend.baseUrl}/conversations/${turn.conversationId}`);
+      await page.getByText('Sources').waitFor();
+      await page.getByText('returns-policy.pdf').first().waitFor();
+      await page.goto(`${backend.baseUrl}/chatbots/${chatbot.id}`);
 
       // Refresh, then delete.
       await pdfRow.getByRole('button', { name: 'Refresh returns-policy.pdf' }).click();

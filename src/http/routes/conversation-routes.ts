@@ -65,6 +65,7 @@ const messageSchema = z.object({
   costUsd: z.string().nullable(),
   timeToFirstTokenMs: z.number().int().nullable(),
   durationMs: z.number().int().nullable(),
+  sources: z.array(z.object({ sourceId: z.string(), title: z.string() })),
   createdAt: isoDate,
 });
 

@@ -279,8 +279,13 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics; repl
           signal: visitorLeft.signal,
           onText: (text) => stream.send('delta', { text }),
         });
-        if (outcome.status === 'complete') stream.send('done', { messageId: outcome.messageId });
-        else stream.send('error', { message: outcome.visitorError });
+        if (outcome.status === 'complete') {
+          // `sources` only when the owner shows them: the titles (and addresses) of the answer's sources.
+          stream.send('done', {
+            messageId: outcome.messageId,
+            ...(outcome.sourceLinks ? { sources: outcome.sourceLinks } : {}),
+          });
+        } else stream.send('error', { message: outcome.visitorError });
       } catch (error) {
         request.log.error({ err: error }, 'The reply could not be completed');
         stream.send('error', { message: conversation.errorMessage || DEFAULT_VISITOR_ERROR });

@@ -131,6 +131,8 @@ export interface ConversationMessage {
   costUsd: string | null;
   timeToFirstTokenMs: number | null;
   durationMs: number | null;
+  /** The knowledge sources the answer was given. */
+  sources: Array<{ sourceId: string; title: string }>;
   createdAt: string;
 }
 

@@ -119,6 +119,12 @@ function MessageItem({ message }: { message: ConversationMessage }) {
               <MessageCost message={message} />
             </dd>
           </div>
+          {message.sources.length > 0 ? (
+            <div>
+              <dt>Sources</dt>
+              <dd>{message.sources.map((source) => source.title).join(' · ')}</dd>
+            </div>
+          ) : null}
         </dl>
       ) : null}
     </li>
