@@ -263,6 +263,7 @@ describe('reading one conversation', () => {
       costUsd: '0.0000434',
       timeToFirstTokenMs: 310,
       durationMs: 950,
+      sources: [],
       createdAt: '2025-04-01T12:00:01.000Z',
     });
     expect(body.messages[0]).toMatchObject({
