@@ -3,7 +3,7 @@
  * any kind … is one sentence naming what to fix; no stack").
  */
 import type { Config } from '../config.js';
-import { isDatabaseUnavailable } from '../db/database-errors.js';
+import { innermostMessage, isDatabaseUnavailable } from '../db/database-errors.js';
 
 function codeOf(error: unknown): string | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
@@ -12,12 +12,6 @@ function codeOf(error: unknown): string | undefined {
     current = current.cause;
   }
   return undefined;
-}
-
-function innermostMessage(error: unknown): string {
-  let current = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
 }
 
 /** The sentence for a failure that is not already one (config errors, boot refusals). */

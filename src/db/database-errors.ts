@@ -38,6 +38,13 @@ const unavailableMessages = [
   /Query read timeout/i,
 ];
 
+/** The innermost cause's message: drizzle's wrapper carries the whole SQL text, which a log line does not need. */
+export function innermostMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 4; depth++) {
     if (typeof current !== 'object') return false;

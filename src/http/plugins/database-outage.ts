@@ -2,6 +2,8 @@
  * One log line when the database stops answering and one when it is back (with how many requests were
  * answered 503 meanwhile), instead of a stack per request — about 200 lines a second during an outage.
  */
+import { innermostMessage } from '../../db/database-errors.js';
+
 export interface OutageLog {
   warn(object: object, message: string): void;
   info(object: object, message: string): void;
@@ -21,7 +23,7 @@ export class DatabaseOutage {
     if (this.#startedAt !== undefined) return;
     this.#startedAt = Date.now();
     log.warn(
-      { reason: describe(error) },
+      { reason: innermostMessage(error) },
       'The database is not answering: requests get 503 with Retry-After until it is back',
     );
   }
@@ -36,11 +38,4 @@ export class DatabaseOutage {
     this.#startedAt = undefined;
     this.#failedRequests = 0;
   }
-}
-
-/** The innermost message: drizzle's wrapper carries the whole SQL text, which the log does not need. */
-function describe(error: unknown): string {
-  let current = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
 }
