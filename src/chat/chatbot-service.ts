@@ -23,7 +23,14 @@ export interface ChatbotSettings {
   color: string;
   position: 'left' | 'right';
   errorMessage: string | null;
+  theme: 'light' | 'dark' | 'auto';
+  language: WidgetLanguage;
+  starterQuestions: string[];
 }
+
+/** The languages the widget speaks (its own words; the owner's texts stay as written). */
+export const widgetLanguages = ['en', 'de', 'fr', 'es'] as const;
+export type WidgetLanguage = (typeof widgetLanguages)[number];
 
 export interface ChatbotView extends ChatbotSettings {
   id: string;
@@ -43,6 +50,9 @@ const settingNames = [
   'color',
   'position',
   'errorMessage',
+  'theme',
+  'language',
+  'starterQuestions',
 ] as const satisfies ReadonlyArray<keyof ChatbotSettings>;
 
 const defaultSettings: Omit<ChatbotSettings, 'name'> = {
@@ -53,6 +63,9 @@ const defaultSettings: Omit<ChatbotSettings, 'name'> = {
   color: '#4f46e5',
   position: 'right',
   errorMessage: null,
+  theme: 'light',
+  language: 'en',
+  starterQuestions: [],
 };
 
 /** `cb_` + 128 random bits, base64url: public (it is in the embed snippet) and unguessable. */
@@ -80,6 +93,9 @@ export function toChatbotView(row: ChatbotRow, publicUrl: string): ChatbotView {
     color: row.color,
     position: row.position,
     errorMessage: row.errorMessage,
+    theme: row.theme,
+    language: row.language,
+    starterQuestions: row.starterQuestions,
     embedSnippet: buildEmbedSnippet(publicUrl, row.publicId),
     previewUrl: `${publicUrl}/preview/${row.publicId}`,
     createdAt: row.createdAt,

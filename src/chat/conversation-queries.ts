@@ -7,6 +7,7 @@
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { AppError, notFound } from '../app-error.js';
 import type { Database } from '../db/connect.js';
+import { toRating, type Rating } from './message-ratings.js';
 import { chatbots, conversations, messages } from '../db/schema.js';
 
 export const PREVIEW_LENGTH = 120;
@@ -64,6 +65,8 @@ export interface MessageView {
   durationMs: number | null;
   /** The knowledge sources the reply was given; empty when none. */
   sources: Array<{ sourceId: string; title: string }>;
+  /** The visitor's thumbs up or down on an answer. */
+  rating: Rating | null;
   createdAt: Date;
 }
 
@@ -210,10 +213,11 @@ export async function findConversation(
       timeToFirstTokenMs: messages.timeToFirstTokenMs,
       durationMs: messages.durationMs,
       sources: sql<Array<{ sourceId: string; title: string }>>`coalesce(${messages.sources}, '[]'::jsonb)`,
+      rating: messages.rating,
       createdAt: messages.createdAt,
     })
     .from(messages)
     .where(and(eq(messages.workspaceId, workspaceId), eq(messages.conversationId, conversationId)))
     .orderBy(asc(messages.createdAt), sql`${messages.role} = 'assistant'`, asc(messages.id));
-  return { ...conversation, messages: rows };
+  return { ...conversation, messages: rows.map((row) => ({ ...row, rating: toRating(row.rating) })) };
 }

@@ -17,6 +17,7 @@ import {
   numeric,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -178,10 +179,37 @@ export const chatbots = pgTable(
       .notNull()
       .default('right'),
     errorMessage: text('error_message'),
+    /** The widget's colours: light, dark, or the visitor's system setting (`prefers-color-scheme`). */
+    theme: text('theme', { enum: ['light', 'dark', 'auto'] })
+      .notNull()
+      .default('light'),
+    /** The language of the widget's own words; the owner's greeting and messages stay as written. */
+    language: text('language', { enum: ['en', 'de', 'fr', 'es'] })
+      .notNull()
+      .default('en'),
+    /** Up to four questions a visitor can send with one tap. */
+    starterQuestions: jsonb('starter_questions').$type<string[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (table) => [index('chatbots_workspace_idx').on(table.workspaceId)],
+);
+
+/**
+ * Origins a chatbot's widget was refused on lately (one row per origin, the latest time and a count), so
+ * the admin can show an owner who forgot to list their site.
+ */
+export const chatbotRefusedOrigins = pgTable(
+  'chatbot_refused_origins',
+  {
+    chatbotId: uuid('chatbot_id')
+      .notNull()
+      .references(() => chatbots.id, { onDelete: 'cascade' }),
+    origin: text('origin').notNull(),
+    refusals: integer('refusals').notNull().default(1),
+    lastRefusedAt: timestamp('last_refused_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.chatbotId, table.origin] })],
 );
 
 export const conversations = pgTable(
@@ -240,6 +268,8 @@ export const messages = pgTable(
     errorCode: text('error_code'),
     /** The knowledge sources whose passages went to the provider with this reply; null when none did. */
     sources: jsonb('sources').$type<Array<{ sourceId: string; title: string }>>(),
+    /** The visitor's rating of an answer: 1 (thumbs up), -1 (thumbs down), null when not rated. */
+    rating: smallint('rating'),
     createdAt: createdAt(),
     /**
      * Database time of the last write. While a reply streams, its process rewrites it (with the partial
@@ -550,6 +580,7 @@ export const schema = {
   vaultCheck,
   auditLog,
   chatbots,
+  chatbotRefusedOrigins,
   conversations,
   messages,
   jobs,

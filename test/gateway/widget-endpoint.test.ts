@@ -59,6 +59,9 @@ describe('origins', () => {
       greeting: null,
       color: expect.stringMatching(/^#/),
       position: 'right',
+      theme: 'light',
+      language: 'en',
+      starterQuestions: [],
     });
     expect((await config('https://eu.brand.example')).statusCode).toBe(200);
     for (const origin of [

@@ -6,11 +6,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { clearSession, loadSession, saveSession } from './conversation-store.js';
 import { readEventStream } from './sse-client.js';
-import { strings } from './strings.js';
+import type { WidgetStrings } from './strings.js';
 import {
   createConversation,
   fetchHistory,
   postMessage,
+  rateMessage,
   WidgetApiError,
   type ConversationSession,
 } from './widget-api.js';
@@ -20,9 +21,14 @@ export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
   isStreaming?: boolean;
+  /** The stored answer's id (from history or the `done` event): what a rating refers to. */
+  id?: string;
+  rating?: 'up' | 'down' | null;
 }
 
-export type ChatNotice = { kind: 'error'; message: string } | { kind: 'rate-limited'; retryAt: number };
+export type ChatNotice =
+  /** `isFinal`: sending the same message again cannot succeed (it is refused as it is), so no Retry. */
+  { kind: 'error'; message: string; isFinal?: boolean } | { kind: 'rate-limited'; retryAt: number };
 
 export interface ChatSession {
   messages: ChatMessage[];
@@ -35,6 +41,8 @@ export interface ChatSession {
   send(content: string): void;
   retry(): void;
   startNewConversation(): void;
+  /** Rates an answer; clicking the same thumb again takes the rating back. */
+  rate(key: string, rating: 'up' | 'down'): void;
 }
 
 const DEFAULT_RETRY_SECONDS = 10;
@@ -55,12 +63,15 @@ function isStaleSession(error: unknown): boolean {
   return error instanceof WidgetApiError && (error.status === 401 || error.status === 404);
 }
 
-function toNotice(error: unknown): ChatNotice {
+function toNotice(error: unknown, strings: WidgetStrings): ChatNotice {
   if (error instanceof WidgetApiError && error.status === 429) {
     return {
       kind: 'rate-limited',
       retryAt: Date.now() + (error.retryAfterSeconds ?? DEFAULT_RETRY_SECONDS) * 1000,
     };
+  }
+  if (error instanceof WidgetApiError && (error.status === 400 || error.status === 413)) {
+    return { kind: 'error', message: strings.refusedMessage, isFinal: true };
   }
   return {
     kind: 'error',
@@ -69,7 +80,12 @@ function toNotice(error: unknown): ChatNotice {
 }
 
 /** Runs one chatbot's conversation for the panel. History loads once `isActive` first becomes true. */
-export function useChatSession(origin: string, publicId: string, isActive: boolean): ChatSession {
+export function useChatSession(
+  origin: string,
+  publicId: string,
+  isActive: boolean,
+  strings: WidgetStrings,
+): ChatSession {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [isLoadingHistory, setLoadingHistory] = useState(false);
   const [isWaiting, setWaiting] = useState(false);
@@ -94,7 +110,12 @@ export function useChatSession(origin: string, publicId: string, isActive: boole
         if (generation !== generationRef.current) return;
         const restored = history
           .filter((message) => message.content)
-          .map((message) => ({ key: nextKey('h'), role: message.role, content: message.content }));
+          .map((message) => ({
+            key: nextKey('h'),
+            role: message.role,
+            content: message.content,
+            id: message.role === 'assistant' && message.status === 'complete' ? message.id : undefined,
+          }));
         setMessages((current) => [...restored, ...current]);
       })
       .catch((error: unknown) => {
@@ -124,10 +145,15 @@ export function useChatSession(origin: string, publicId: string, isActive: boole
     }
   }
 
-  function updateAssistant(key: string, content: string | undefined, isStreaming: boolean): void {
+  function updateAssistant(
+    key: string,
+    content: string | undefined,
+    isStreaming: boolean,
+    id?: string,
+  ): void {
     setMessages((current) => {
       if (content === undefined) return current.filter((message) => message.key !== key);
-      const next: ChatMessage = { key, role: 'assistant', content, isStreaming };
+      const next: ChatMessage = { key, role: 'assistant', content, isStreaming, id };
       const index = current.findIndex((message) => message.key === key);
       return index === -1
         ? [...current, next]
@@ -144,6 +170,7 @@ export function useChatSession(origin: string, publicId: string, isActive: boole
     let answer = '';
     let outcome: 'done' | 'error' | undefined;
     let serverMessage = '';
+    let answerId: string | undefined;
     pendingRef.current = content;
     setNotice(undefined);
     setBusy(true);
@@ -159,6 +186,7 @@ export function useChatSession(origin: string, publicId: string, isActive: boole
           updateAssistant(assistantKey, answer, true);
         } else if (event.event === 'done') {
           outcome = 'done';
+          if (typeof data.messageId === 'string') answerId = data.messageId;
         } else if (event.event === 'error') {
           outcome = 'error';
           if (typeof data.message === 'string')
@@ -168,7 +196,7 @@ export function useChatSession(origin: string, publicId: string, isActive: boole
       if (!isCurrent()) return;
       if (outcome === 'done') {
         pendingRef.current = undefined;
-        updateAssistant(assistantKey, answer, false);
+        updateAssistant(assistantKey, answer, false, answerId);
       } else {
         updateAssistant(assistantKey, undefined, false);
         setNotice({ kind: 'error', message: serverMessage || strings.genericError });
@@ -176,7 +204,7 @@ export function useChatSession(origin: string, publicId: string, isActive: boole
     } catch (error) {
       if (!isCurrent()) return;
       updateAssistant(assistantKey, undefined, false);
-      setNotice(toNotice(error));
+      setNotice(toNotice(error, strings));
     } finally {
       if (generation === generationRef.current) {
         setBusy(false);
@@ -197,6 +225,19 @@ export function useChatSession(origin: string, publicId: string, isActive: boole
     },
     retry() {
       if (pendingRef.current !== undefined) void deliver(pendingRef.current);
+    },
+    rate(key, rating) {
+      const message = messages.find((candidate) => candidate.key === key);
+      const session = sessionRef.current;
+      if (!message?.id || !session) return;
+      const next = message.rating === rating ? null : rating;
+      const setRating = (value: 'up' | 'down' | null | undefined) =>
+        setMessages((current) =>
+          current.map((candidate) => (candidate.key === key ? { ...candidate, rating: value } : candidate)),
+        );
+      setRating(next);
+      // A rating that did not reach BestAI is taken back, so the thumb shows what is stored.
+      rateMessage(origin, publicId, session, message.id, next).catch(() => setRating(message.rating));
     },
     startNewConversation() {
       generationRef.current++;

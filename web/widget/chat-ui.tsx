@@ -7,12 +7,16 @@ import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useChatSession, type ChatNotice } from './chat-session.js';
 import { renderSafeMarkdown } from './safe-markdown.js';
-import { strings } from './strings.js';
+import { stringsFor, type WidgetStrings } from './strings.js';
 import { fetchWidgetConfig, type WidgetConfigState } from './widget-api.js';
 import { accentCss, adoptStyles, panelCss } from './widget-styles.js';
 import type { ChatUiHandle, ChatUiMountOptions } from './widget-types.js';
 
 const MAX_INPUT_HEIGHT = 120;
+/** The server's limit on a visitor message (src/http/routes/widget-routes.ts). */
+const MESSAGE_MAX_CHARACTERS = 8000;
+/** The counter shows once a message is long enough for the limit to matter. */
+const COUNTER_FROM = 7000;
 
 function Icon({ path }: { path: string }): JSX.Element {
   return (
@@ -25,6 +29,10 @@ function Icon({ path }: { path: string }): JSX.Element {
 const ICON_PLUS = 'M12 5v14M5 12h14';
 const ICON_CLOSE = 'M18 6 6 18M6 6l12 12';
 const ICON_SEND = 'M22 2 11 13M22 2l-7 20-4-9-9-4z';
+const ICON_THUMB_UP =
+  'M7 10v12M15 5.9 14 10h5.8a2 2 0 0 1 2 2.3l-1.4 8A2 2 0 0 1 18.4 22H4a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h2.8a2 2 0 0 0 1.8-1.1L12 2a3.1 3.1 0 0 1 3 3.9z';
+const ICON_THUMB_DOWN =
+  'M17 14V2M9 18.1 10 14H4.2a2 2 0 0 1-2-2.3l1.4-8A2 2 0 0 1 5.6 2H20a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-2.8a2 2 0 0 0-1.8 1.1L12 22a3.1 3.1 0 0 1-3-3.9z';
 
 /** Seconds left before a rate-limited visitor may send again; re-renders every second. */
 function useSecondsUntil(target: number | undefined): number {
@@ -42,10 +50,12 @@ function Notice({
   notice,
   secondsLeft,
   onRetry,
+  strings,
 }: {
   notice: ChatNotice;
   secondsLeft: number;
   onRetry(): void;
+  strings: WidgetStrings;
 }) {
   const text =
     notice.kind === 'error'
@@ -56,9 +66,11 @@ function Notice({
   return (
     <div class="notice" role="alert">
       <span>{text}</span>
-      <button type="button" onClick={onRetry} disabled={secondsLeft > 0}>
-        {strings.retry}
-      </button>
+      {!(notice.kind === 'error' && notice.isFinal) && (
+        <button type="button" onClick={onRetry} disabled={secondsLeft > 0}>
+          {strings.retry}
+        </button>
+      )}
     </div>
   );
 }
@@ -74,7 +86,8 @@ function ChatPanel({ options, isOpen, onClose }: ChatPanelProps): JSX.Element {
   const [hasOpened, setHasOpened] = useState(isOpen);
   const [draft, setDraft] = useState('');
   const config = configState.status === 'ready' ? configState.config : undefined;
-  const chat = useChatSession(options.origin, options.publicId, hasOpened && config !== undefined);
+  const strings = stringsFor(config?.language);
+  const chat = useChatSession(options.origin, options.publicId, hasOpened && config !== undefined, strings);
   const secondsLeft = useSecondsUntil(chat.notice?.kind === 'rate-limited' ? chat.notice.retryAt : undefined);
   const panelRef = useRef<HTMLDivElement>(null);
   const logRef = useRef<HTMLDivElement>(null);
@@ -88,14 +101,23 @@ function ChatPanel({ options, isOpen, onClose }: ChatPanelProps): JSX.Element {
     if (performance.getEntriesByName('bestai:ui-ready').length === 0) performance.mark('bestai:ui-ready');
   }, [isOpen, config]);
 
+  // Follow the answer only while the visitor is at the bottom: one who scrolled up to read stays there.
+  // Scroll events arrive a frame late, after the content may have grown again: only a position above our
+  // own last scroll means the visitor moved up.
+  const isFollowingRef = useRef(true);
+  const autoScrollTopRef = useRef(0);
   useEffect(() => {
     const log = logRef.current;
-    if (log) log.scrollTop = log.scrollHeight;
+    if (!log || !isFollowingRef.current) return;
+    log.scrollTop = log.scrollHeight;
+    autoScrollTopRef.current = log.scrollTop;
   }, [chat.messages, chat.isWaiting, chat.notice, isOpen]);
 
-  const canSend = draft.trim() !== '' && !chat.isBusy && secondsLeft === 0;
+  const isTooLong = draft.trim().length > MESSAGE_MAX_CHARACTERS;
+  const canSend = draft.trim() !== '' && !isTooLong && !chat.isBusy && secondsLeft === 0;
   const submit = () => {
     if (!canSend) return;
+    isFollowingRef.current = true;
     chat.send(draft.trim());
     setDraft('');
     if (inputRef.current) inputRef.current.style.height = '';
@@ -111,6 +133,12 @@ function ChatPanel({ options, isOpen, onClose }: ChatPanelProps): JSX.Element {
     });
   };
   const position = config?.position === 'left' ? ' left' : '';
+  const theme = config && config.theme !== 'light' ? ` theme-${config.theme}` : '';
+  const sendStarter = (question: string) => {
+    if (chat.isBusy || secondsLeft > 0) return;
+    isFollowingRef.current = true;
+    chat.send(question);
+  };
 
   let body: JSX.Element;
   if (!config) {
@@ -138,6 +166,11 @@ function ChatPanel({ options, isOpen, onClose }: ChatPanelProps): JSX.Element {
           aria-label={strings.conversationLog}
           aria-busy={chat.isBusy ? 'true' : 'false'}
           tabIndex={0}
+          onScroll={(event) => {
+            const log = event.currentTarget;
+            const isNearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+            isFollowingRef.current = isNearBottom || log.scrollTop >= autoScrollTopRef.current - 1;
+          }}
         >
           {config.greeting && <div class="message assistant">{renderSafeMarkdown(config.greeting)}</div>}
           {chat.messages.map((message) => (
@@ -146,8 +179,37 @@ function ChatPanel({ options, isOpen, onClose }: ChatPanelProps): JSX.Element {
                 {message.role === 'user' ? strings.you : strings.assistant}:{' '}
               </span>
               {message.role === 'user' ? message.content : renderSafeMarkdown(message.content)}
+              {message.id && !message.isStreaming && (
+                <div class="rating">
+                  <button
+                    type="button"
+                    aria-label={strings.helpful}
+                    aria-pressed={message.rating === 'up' ? 'true' : 'false'}
+                    onClick={() => chat.rate(message.key, 'up')}
+                  >
+                    <Icon path={ICON_THUMB_UP} />
+                  </button>
+                  <button
+                    type="button"
+                    aria-label={strings.notHelpful}
+                    aria-pressed={message.rating === 'down' ? 'true' : 'false'}
+                    onClick={() => chat.rate(message.key, 'down')}
+                  >
+                    <Icon path={ICON_THUMB_DOWN} />
+                  </button>
+                </div>
+              )}
             </div>
           ))}
+          {chat.messages.length === 0 && !chat.isLoadingHistory && config.starterQuestions.length > 0 && (
+            <div class="starters" role="group" aria-label={strings.starterQuestions}>
+              {config.starterQuestions.map((question) => (
+                <button type="button" key={question} onClick={() => sendStarter(question)}>
+                  {question}
+                </button>
+              ))}
+            </div>
+          )}
           {chat.isLoadingHistory && <p class="visually-hidden">{strings.loadingHistory}</p>}
           {chat.isWaiting && (
             <div class="message assistant typing" role="status">
@@ -157,7 +219,9 @@ function ChatPanel({ options, isOpen, onClose }: ChatPanelProps): JSX.Element {
               <i />
             </div>
           )}
-          {chat.notice && <Notice notice={chat.notice} secondsLeft={secondsLeft} onRetry={chat.retry} />}
+          {chat.notice && (
+            <Notice notice={chat.notice} secondsLeft={secondsLeft} onRetry={chat.retry} strings={strings} />
+          )}
         </div>
         <form
           class="composer"
@@ -174,6 +238,8 @@ function ChatPanel({ options, isOpen, onClose }: ChatPanelProps): JSX.Element {
             ref={inputRef}
             rows={1}
             placeholder={strings.messagePlaceholder}
+            aria-invalid={isTooLong ? 'true' : undefined}
+            aria-describedby={draft.length >= COUNTER_FROM ? 'bestai-counter' : undefined}
             value={draft}
             onInput={(event) => {
               setDraft(event.currentTarget.value);
@@ -190,6 +256,12 @@ function ChatPanel({ options, isOpen, onClose }: ChatPanelProps): JSX.Element {
             <Icon path={ICON_SEND} />
           </button>
         </form>
+        {draft.length >= COUNTER_FROM && (
+          <p id="bestai-counter" class={'counter' + (isTooLong ? ' over' : '')} aria-live="polite">
+            {isTooLong ? strings.tooLong(MESSAGE_MAX_CHARACTERS) + ' ' : ''}
+            {strings.characterCount(draft.trim().length, MESSAGE_MAX_CHARACTERS)}
+          </p>
+        )}
         <p class="footer">{strings.poweredBy}</p>
       </>
     );
@@ -197,7 +269,7 @@ function ChatPanel({ options, isOpen, onClose }: ChatPanelProps): JSX.Element {
 
   return (
     <div
-      class={'panel' + position}
+      class={'panel' + position + theme}
       ref={panelRef}
       id="bestai-panel"
       role="dialog"

@@ -5,7 +5,7 @@
  * chat UI (chat-ui.js) only on the first hover, focus or click of the launcher, or when the
  * browser is idle. No framework, no cookies, no eval, one global (`window.BestAI`).
  */
-import { strings } from './strings.js';
+import { launcherStringsFor } from './launcher-strings.js';
 import { fetchWidgetConfig, type WidgetConfigState } from './widget-api.js';
 import { accentCss, adoptStyles, launcherCss } from './widget-styles.js';
 import type { BestAINamespace, ChatUiHandle } from './widget-types.js';
@@ -56,7 +56,10 @@ function drawLauncher(root: ShadowRoot, state: WidgetConfigState): HTMLButtonEle
   launcher.type = 'button';
   launcher.className =
     'launcher' + (state.status === 'ready' && state.config.position === 'left' ? ' left' : '');
-  launcher.setAttribute('aria-label', strings.openChat);
+  launcher.setAttribute(
+    'aria-label',
+    launcherStringsFor(state.status === 'ready' ? state.config.language : 'en').openChat,
+  );
   launcher.setAttribute('aria-expanded', 'false');
   launcher.setAttribute('aria-haspopup', 'dialog');
   launcher.append(createIcon('icon-open', CHAT_ICON), createIcon('icon-close', CLOSE_ICON));
@@ -73,11 +76,17 @@ async function start(script: HTMLScriptElement, namespace: BestAINamespace): Pro
   await bodyReady;
   performance.mark('bestai:config-loaded');
   if (state.status === 'missing') return;
+  if (state.status === 'forbidden') {
+    // Not allowed on this site: draw nothing a visitor could click, and tell the site's developer why.
+    console.warn(`BestAI: ${location.origin} is not an allowed origin of chatbot ${publicId}.`);
+    return;
+  }
 
   const host = document.createElement('bestai-widget');
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root, launcherCss + accentCss(state.status === 'ready' ? state.config.color : '#4f46e5'));
   const launcher = drawLauncher(root, state);
+  const strings = launcherStringsFor(state.status === 'ready' ? state.config.language : 'en');
   document.body.appendChild(host);
   performance.mark('bestai:launcher-drawn');
 

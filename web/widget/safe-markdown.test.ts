@@ -80,8 +80,17 @@ describe('safe markdown', () => {
 
   test('any input renders without elements outside the allowed set or unsafe links', () => {
     const allowed = new Set(['p', 'br', 'strong', 'em', 'code', 'pre', 'ul', 'ol', 'li', 'a']);
+    for (const tag of ['div', 'table', 'thead', 'tbody', 'tr', 'th', 'td']) allowed.add(tag);
+    // Random text, and random text shaped as a table (so cells get the same scrutiny).
+    const tableShaped = fc
+      .tuple(
+        fc.string({ unit: 'grapheme-ascii', maxLength: 60 }),
+        fc.string({ unit: 'grapheme-ascii', maxLength: 60 }),
+      )
+      .map(([header, row]) => `${header}|x\n---|---\n${row}|y`);
+    const input = fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 200 }), tableShaped);
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme-ascii', maxLength: 200 }), (input) => {
+      fc.property(input, (input) => {
         const output = html(input);
         for (const [, tag] of output.matchAll(/<([a-z0-9]+)[\s>]/g))
           expect(allowed.has(tag as string)).toBe(true);
@@ -90,5 +99,27 @@ describe('safe markdown', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('tables', () => {
+  test('a GitHub table becomes a table with a header row, alignment and inline markdown in cells', () => {
+    expect(html('Prices:\n| Bean | Price |\n| :-- | --: |\n| **Guji** | €14 |\n| Huila | €12 |\nAfter')).toBe(
+      '<p>Prices:</p><div class="table"><table><thead><tr><th class="align-left">Bean</th>' +
+        '<th class="align-right">Price</th></tr></thead><tbody><tr><td class="align-left"><strong>Guji</strong></td>' +
+        '<td class="align-right">€14</td></tr><tr><td class="align-left">Huila</td><td class="align-right">€12</td>' +
+        '</tr></tbody></table></div><p>After</p>',
+    );
+  });
+
+  test('a missing cell is empty, an escaped pipe stays text, markup in a cell stays text; a line without a pipe ends it', () => {
+    expect(html('a | b\n---|---\n<script> \\| x\nonly')).toBe(
+      '<div class="table"><table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>&lt;script&gt; | x</td>' +
+        '<td></td></tr></tbody></table></div><p>only</p>',
+    );
+  });
+
+  test('a pipe without a delimiter row is an ordinary paragraph', () => {
+    expect(html('yes | no\nmaybe')).toBe('<p>yes | no<br>maybe</p>');
   });
 });

@@ -13,7 +13,7 @@ describe('widget strings', () => {
 
   test('every entry is non-empty plain text', () => {
     for (const [name, value] of Object.entries(strings)) {
-      const text = typeof value === 'function' ? value(3) : value;
+      const text = typeof value === 'function' ? value(3, 8000) : value;
       expect(text.trim(), name).not.toBe('');
       expect(text, name).not.toMatch(/[<>]/);
     }

@@ -4,14 +4,27 @@ import { accentCss } from './widget-styles.js';
 
 describe('widget api helpers', () => {
   test('config values are checked before they reach a stylesheet', () => {
-    expect(normalizeConfig({ title: 'Hi', greeting: 'Hello', color: '#0a7', position: 'left' })).toEqual({
+    expect(
+      normalizeConfig({ title: 'Hi', greeting: 'Hello', color: '#0a7', position: 'left' }),
+    ).toMatchObject({
       title: 'Hi',
       greeting: 'Hello',
       color: '#0a7',
       position: 'left',
     });
     const hostile = normalizeConfig({ color: 'red;}:host{display:none', position: 'top', title: 3 });
-    expect(hostile).toEqual({ title: '', greeting: '', color: '#4f46e5', position: 'right' });
+    expect(hostile).toEqual({
+      title: '',
+      greeting: '',
+      color: '#4f46e5',
+      position: 'right',
+      theme: 'light',
+      language: 'en',
+      starterQuestions: [],
+    });
+    expect(
+      normalizeConfig({ theme: 'dark', language: 'de', starterQuestions: ['a', 2, 'b', 'c', 'd', 'e'] }),
+    ).toMatchObject({ theme: 'dark', language: 'de', starterQuestions: ['a', 'b', 'c', 'd'] });
     expect(normalizeConfig(null).color).toBe('#4f46e5');
   });
 

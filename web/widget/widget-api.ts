@@ -9,6 +9,10 @@ export interface WidgetConfig {
   greeting: string;
   color: string;
   position: 'left' | 'right';
+  theme: 'light' | 'dark' | 'auto';
+  /** The language of the widget's own words. */
+  language: string;
+  starterQuestions: string[];
 }
 
 /** What the loader learned about the chatbot before drawing anything. */
@@ -86,6 +90,13 @@ export function normalizeConfig(raw: unknown): WidgetConfig {
     greeting: typeof value.greeting === 'string' ? value.greeting : '',
     color: /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(color) ? color : DEFAULT_COLOR,
     position: value.position === 'left' ? 'left' : 'right',
+    theme: value.theme === 'dark' || value.theme === 'auto' ? value.theme : 'light',
+    language: typeof value.language === 'string' ? value.language : 'en',
+    starterQuestions: Array.isArray(value.starterQuestions)
+      ? value.starterQuestions
+          .filter((question): question is string => typeof question === 'string')
+          .slice(0, 4)
+      : [],
   };
 }
 
@@ -185,4 +196,24 @@ export async function postMessage(
   if (!response.ok) throw await toApiError(response);
   if (!response.body) throw new WidgetApiError(response.status, 'bad_response', 'Empty answer');
   return response.body;
+}
+
+/** `PUT …/messages/:id/rating`: the visitor's thumbs up or down on an answer (`null` takes it back). */
+export async function rateMessage(
+  origin: string,
+  publicId: string,
+  session: ConversationSession,
+  messageId: string,
+  rating: 'up' | 'down' | null,
+): Promise<void> {
+  const response = await fetch(
+    `${conversationUrl(origin, publicId, session)}/${encodeURIComponent(messageId)}/rating`,
+    {
+      method: 'PUT',
+      credentials: 'omit',
+      headers: { Authorization: `Bearer ${session.visitorToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ rating }),
+    },
+  );
+  if (!response.ok) throw await toApiError(response);
 }

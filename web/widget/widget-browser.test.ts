@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import { launchChromium, widgetControls } from './test-support/browser.js';
+import { launchChromium, STRICT_CSP, widgetControls } from './test-support/browser.js';
 import {
   acmeChatbot,
   PLATFORM_KEY,
@@ -18,10 +18,6 @@ import {
 } from './test-support/real-widget-backend.js';
 
 const TIMEOUT = 60_000;
-const STRICT_CSP =
-  "default-src 'none'; script-src {apiOrigin}; connect-src {apiOrigin}; style-src 'none'; img-src 'none'; " +
-  "font-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; " +
-  "require-trusted-types-for 'script'; trusted-types bestai";
 
 let backend: WidgetBackend;
 let browser: Browser;
@@ -290,14 +286,19 @@ describe('widget in Chromium, against the BestAI server', () => {
   );
 
   test(
-    "an origin that is not on the chatbot's list gets a polite state",
+    "on an origin that is not on the chatbot's list nothing is drawn",
     async () => {
       const chatbot = await backend.api.createChatbot({ allowedOrigins: ['https://shop.example.com'] });
-      const controls = widgetControls(page);
-      await page.goto(backend.hostPageUrl({ chatbot }));
-      await controls.openButton.click();
-      await page.getByText('This chat is not available here.').waitFor();
-      expect(await controls.message.count()).toBe(0);
+      const warnings: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'warning') warnings.push(message.text());
+      });
+      await page.goto(backend.hostPageUrl({ chatbot, csp: STRICT_CSP }));
+      await page.waitForFunction(() => performance.getEntriesByName('bestai:config-loaded').length > 0);
+      expect(await page.locator('bestai-widget').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Open chat' }).count()).toBe(0);
+      // The site's developer learns why from the console.
+      expect(warnings.join('\n')).toContain(`${backend.hostOrigin} is not an allowed origin of chatbot`);
       expect(await backend.api.conversationIds(chatbot)).toEqual([]);
       expect(backend.fake.requests).toEqual([]);
     },

@@ -18,8 +18,20 @@ export const launcherCss = `
 @media (prefers-reduced-motion:reduce){.launcher{transition:none}}
 `;
 
-/** Styles of the chat panel; shipped in chat-ui.js. */
-export const panelCss = `
+/** The dark colours, for a panel matched by `scope` (the dark theme, or the automatic one at night). */
+const darkCss = (scope: string) =>
+  `${scope}{background:#17181c;color:#e7e9ec;color-scheme:dark}
+${scope} .log{background:#0f1013}
+${scope} .message.assistant{background:#202228;color:#e7e9ec;border-color:#2e3138}
+${scope} .composer,${scope} .footer,${scope} .counter{background:#17181c;border-color:#2e3138}
+${scope} .composer textarea{background:#0f1013;color:#e7e9ec;border-color:#3a3e46}
+${scope} .composer textarea::placeholder,${scope} .footer,${scope} .counter{color:#9aa1ab}
+${scope} .state{color:#c4c8ce}
+${scope} .starters button{background:#202228;color:#e7e9ec;border-color:#3a3e46}
+${scope} .notice{background:#3a1512;border-color:#6b2620;color:#ffd9d4}`;
+
+/** Styles of the chat panel; shipped in chat-ui.js (pure, so the loader's bundle drops it). */
+export const panelCss = /* @__PURE__ */ (() => `
 .panel{position:fixed;bottom:88px;right:20px;z-index:2147483000;box-sizing:border-box;display:flex;flex-direction:column;width:380px;max-width:calc(100vw - 40px);height:600px;max-height:calc(100vh - 112px);overflow:hidden;background:#fff;color:#1f2328;border-radius:18px;box-shadow:0 16px 48px rgba(15,23,42,.22),0 2px 8px rgba(15,23,42,.08);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;text-align:left;-webkit-font-smoothing:antialiased;animation:bestai-in .18s ease-out}
 .panel.left{right:auto;left:20px}
 .panel *,.panel *::before,.panel *::after{box-sizing:border-box}
@@ -43,6 +55,12 @@ export const panelCss = `
 .message code{padding:1px 5px;border-radius:5px;background:rgba(127,127,127,.15);font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em}
 .message pre{overflow-x:auto;padding:10px 12px;border-radius:10px;background:#0f172a;color:#e2e8f0;white-space:pre}
 .message pre code{padding:0;background:none;color:inherit}
+.message .table{max-width:100%;margin:8px 0 0;overflow-x:auto}
+.message table{border-collapse:collapse;font-size:14px}
+.message th,.message td{padding:4px 10px;border:1px solid rgba(127,127,127,.35);text-align:left;vertical-align:top}
+.message th{font-weight:600;background:rgba(127,127,127,.1)}
+.message .align-center{text-align:center}
+.message .align-right{text-align:right}
 .typing{display:inline-flex;gap:5px;align-items:center;padding:14px 16px}
 .typing i{width:7px;height:7px;border-radius:50%;background:#9aa1ab;animation:bestai-dot 1.2s infinite ease-in-out}
 .typing i:nth-child(2){animation-delay:.15s}
@@ -58,12 +76,26 @@ export const panelCss = `
 .send{display:flex;flex:none;align-items:center;justify-content:center;width:44px;height:44px;margin:0;padding:0;border:0;border-radius:14px;background:var(--accent);color:var(--on-accent);cursor:pointer}
 .send:disabled{opacity:.4;cursor:default}
 .send:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+.counter{margin:0;padding:0 16px 6px;background:#fff;color:#6b7280;font-size:12px;text-align:right}
+.counter.over{color:#b42318;font-weight:600}
 .footer{margin:0;padding:0 0 8px;background:#fff;color:#6b7280;font-size:11px;text-align:center}
 .state{flex:1;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:12px;padding:24px;color:#4b5563;text-align:center}
 .visually-hidden{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+@media (max-width:480px),(pointer:coarse){.composer textarea{font-size:16px}}
 @media (max-width:480px){.panel,.panel.left{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0}.close-button{display:inline-flex}.launcher[aria-expanded=true]{display:none}}
 @media (prefers-reduced-motion:reduce){.panel,.typing i{animation:none}}
-`;
+.starters{display:flex;flex-direction:column;align-items:flex-start;gap:8px}
+.starters button{max-width:85%;margin:0;padding:8px 14px;border:1px solid #cfd4da;border-radius:14px;background:#fff;color:#1f2328;font:inherit;font-size:14px;text-align:left;cursor:pointer}
+.starters button:hover{border-color:var(--accent)}
+.starters button:focus-visible,.rating button:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+.rating{display:flex;gap:4px;margin:6px 0 0}
+.rating button{display:inline-flex;margin:0;padding:3px;border:0;border-radius:6px;background:transparent;color:inherit;opacity:.55;cursor:pointer}
+.rating button:hover,.rating button[aria-pressed=true]{opacity:1}
+.rating button[aria-pressed=true]{color:var(--accent)}
+.rating svg{width:15px;height:15px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
+${darkCss('.panel.theme-dark')}
+@media (prefers-color-scheme:dark){${darkCss('.panel.theme-auto')}}
+`)();
 
 function channel(value: number): number {
   const srgb = value / 255;

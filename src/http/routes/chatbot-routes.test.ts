@@ -55,6 +55,9 @@ describe('chatbots: create, read, change, delete', () => {
         'color',
         'position',
         'errorMessage',
+        'theme',
+        'language',
+        'starterQuestions',
         'embedSnippet',
         'previewUrl',
         'createdAt',
@@ -70,6 +73,9 @@ describe('chatbots: create, read, change, delete', () => {
       color: '#4f46e5',
       position: 'right',
       errorMessage: null,
+      theme: 'light',
+      language: 'en',
+      starterQuestions: [],
     });
     expect(chatbot.publicId).toMatch(/^cb_[A-Za-z0-9_-]{22}$/);
     expect(chatbot.embedSnippet).toBe(

@@ -9,15 +9,20 @@ import {
   listChatbots,
   toChatbotView,
   updateChatbot,
+  widgetLanguages,
 } from '../../chat/chatbot-service.js';
 import {
   MAX_ALLOWED_ORIGIN_LENGTH,
   MAX_ALLOWED_ORIGINS,
   normalizeAllowedOrigin,
 } from '../../chat/origin-match.js';
+import { listRecentRefusedOrigins } from '../../chat/refused-origins.js';
 import { isUuid } from '../../db/ids.js';
 import { auditActorOf, requireWorkspaceAccess } from '../plugins/session-auth.js';
 import { isoDate, workspaceParams } from './schemas.js';
+
+/** Starter questions a chatbot offers a new visitor: few enough to read at a glance. */
+const MAX_STARTER_QUESTIONS = 4;
 
 const maxCharacters = (limit: number) => ({ message: `must be at most ${limit} characters` });
 
@@ -63,6 +68,11 @@ const settingsFields = {
     .transform((value) => value.toLowerCase()),
   position: z.enum(['left', 'right'], { message: 'must be left or right' }),
   errorMessage: clearableText(300),
+  theme: z.enum(['light', 'dark', 'auto'], { message: 'must be light, dark or auto' }),
+  language: z.enum(widgetLanguages, { message: `must be one of ${widgetLanguages.join(', ')}` }),
+  starterQuestions: z
+    .array(z.string().trim().min(1, { message: 'must not be empty' }).max(200, maxCharacters(200)))
+    .max(MAX_STARTER_QUESTIONS, { message: `must have at most ${MAX_STARTER_QUESTIONS} entries` }),
 };
 
 const createBody = z.object({
@@ -74,6 +84,9 @@ const createBody = z.object({
   color: settingsFields.color.optional(),
   position: settingsFields.position.optional(),
   errorMessage: settingsFields.errorMessage.optional(),
+  theme: settingsFields.theme.optional(),
+  language: settingsFields.language.optional(),
+  starterQuestions: settingsFields.starterQuestions.optional(),
 });
 const updateBody = z.object(settingsFields).partial();
 
@@ -88,6 +101,9 @@ const chatbotSchema = z.object({
   color: z.string(),
   position: z.enum(['left', 'right']),
   errorMessage: z.string().nullable(),
+  theme: z.enum(['light', 'dark', 'auto']),
+  language: z.enum(widgetLanguages),
+  starterQuestions: z.array(z.string()),
   embedSnippet: z.string(),
   previewUrl: z.string(),
   createdAt: isoDate,
@@ -143,6 +159,29 @@ export const chatbotRoutes: FastifyPluginAsyncZod = async (app) => {
       const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'chatbots.read');
       if (!isUuid(request.params.id)) throw notFound('The chatbot');
       return view(await findChatbot(db, workspaceId, request.params.id));
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:ws/chatbots/:id/refused-origins',
+    {
+      schema: {
+        tags: ['chatbots'],
+        params: chatbotParams,
+        response: {
+          200: z.object({
+            origins: z.array(
+              z.object({ origin: z.string(), refusals: z.number().int(), lastRefusedAt: isoDate }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'chatbots.read');
+      if (!isUuid(request.params.id)) throw notFound('The chatbot');
+      const chatbot = await findChatbot(db, workspaceId, request.params.id);
+      return { origins: await listRecentRefusedOrigins(db, chatbot.id) };
     },
   );
 

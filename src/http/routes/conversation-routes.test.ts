@@ -264,6 +264,7 @@ describe('reading one conversation', () => {
       timeToFirstTokenMs: 310,
       durationMs: 950,
       sources: [],
+      rating: null,
       createdAt: '2025-04-01T12:00:01.000Z',
     });
     expect(body.messages[0]).toMatchObject({

@@ -66,6 +66,7 @@ const messageSchema = z.object({
   timeToFirstTokenMs: z.number().int().nullable(),
   durationMs: z.number().int().nullable(),
   sources: z.array(z.object({ sourceId: z.string(), title: z.string() })),
+  rating: z.enum(['up', 'down']).nullable(),
   createdAt: isoDate,
 });
 

@@ -150,6 +150,7 @@ describe('usage in money', () => {
       from: '2025-03-01',
       to: '2025-03-02',
       groupBy: 'day',
+      ratings: { up: 0, down: 0 },
       rows: [
         {
           day: '2025-03-01',

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { countRatings } from '../../chat/message-ratings.js';
 import { keySources } from '../../db/schema.js';
 import { toCsv } from '../../money/csv.js';
 import {
@@ -74,6 +75,8 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
             groupBy: z.enum(usageGroupings),
             rows: z.array(rowSchema),
             totals: countsSchema,
+            /** Visitors' thumbs up and down on the period's answers. */
+            ratings: z.object({ up: z.number().int(), down: z.number().int() }),
           }),
         },
       },
@@ -81,7 +84,11 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'usage.read');
       const period = resolveUsagePeriod(request.query);
-      return summarizeUsage(db, workspaceId, { ...request.query, ...period });
+      const [report, ratings] = await Promise.all([
+        summarizeUsage(db, workspaceId, { ...request.query, ...period }),
+        countRatings(db, workspaceId, period),
+      ]);
+      return { ...report, ratings };
     },
   );
 

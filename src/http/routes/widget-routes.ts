@@ -5,8 +5,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../app-error.js';
-import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
+import { AppError, notFound } from '../../app-error.js';
+import { findChatbotByPublicId, widgetLanguages } from '../../chat/chatbot-service.js';
 import {
   DEFAULT_VISITOR_ERROR,
   prepareChatTurn,
@@ -21,6 +21,9 @@ import {
   type VisitorConversation,
 } from '../../chat/visitor-conversations.js';
 import type { OpenReplies } from '../../chat/open-replies.js';
+import { rateAnswer } from '../../chat/message-ratings.js';
+import { recordRefusedOrigin } from '../../chat/refused-origins.js';
+import { isUuid } from '../../db/ids.js';
 import type { GatewayMetrics } from '../../llm/gateway-metrics.js';
 import { enforceLimit } from '../plugins/rate-limits.js';
 import { openSseStream } from '../sse-stream.js';
@@ -59,9 +62,13 @@ function refuseOrigin(reply: FastifyReply): never {
   throw new AppError('origin_not_allowed', { message: 'This chat is not available on this website.' });
 }
 
+function isAdmitted(request: FastifyRequest, allowedOrigins: string[]): boolean {
+  return isOwnOrigin(request) || isOriginAllowed(allowedOrigins, request.headers.origin);
+}
+
 /** Admits the request's Origin for a chatbot's list and sets the CORS headers, or refuses it with 403. */
 function admitOrigin(request: FastifyRequest, reply: FastifyReply, allowedOrigins: string[]): void {
-  if (!isOwnOrigin(request) && !isOriginAllowed(allowedOrigins, request.headers.origin)) refuseOrigin(reply);
+  if (!isAdmitted(request, allowedOrigins)) refuseOrigin(reply);
   reply.header('cross-origin-resource-policy', 'cross-origin');
   reply.headers(corsHeaders(request.headers.origin));
 }
@@ -78,6 +85,12 @@ async function loadChatbotFor(
     // Nothing is revealed: the public id is in the page's own embed snippet.
     reply.headers(corsHeaders(request.headers.origin));
     throw new AppError('not_found', { message: 'This chat is not available.' });
+  }
+  if (!isAdmitted(request, chatbot.allowedOrigins)) {
+    // Remembered for the admin (best effort: a failed write must not change the visitor's answer).
+    await recordRefusedOrigin(request.server.context.database.db, chatbot.id, request.headers.origin!).catch(
+      (error: unknown) => request.log.warn({ err: error }, 'Could not record a refused origin'),
+    );
   }
   admitOrigin(request, reply, chatbot.allowedOrigins);
   return chatbot;
@@ -138,7 +151,7 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics; repl
       await loadChatbotFor(request, reply, request.params.publicId);
       return reply
         .headers({
-          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
           'access-control-allow-headers': 'authorization, content-type',
           'access-control-max-age': '600',
         })
@@ -159,6 +172,9 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics; repl
             greeting: z.string().nullable(),
             color: z.string(),
             position: z.enum(['left', 'right']),
+            theme: z.enum(['light', 'dark', 'auto']),
+            language: z.enum(widgetLanguages),
+            starterQuestions: z.array(z.string()),
           }),
         },
       },
@@ -171,6 +187,9 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics; repl
         greeting: chatbot.greeting ?? null,
         color: chatbot.color,
         position: chatbot.position,
+        theme: chatbot.theme,
+        language: chatbot.language,
+        starterQuestions: chatbot.starterQuestions,
       };
     },
   );
@@ -216,6 +235,28 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics; repl
     async (request, reply) => {
       const conversation = await admitVisitor(request, reply, request.params);
       return { messages: await listVisitorMessages(db, conversation) };
+    },
+  );
+
+  app.put(
+    '/api/widget/:publicId/conversations/:conversationId/messages/:messageId/rating',
+    {
+      bodyLimit: 1024,
+      schema: {
+        tags: ['widget'],
+        params: conversationParams.extend({ messageId: z.string().max(64) }),
+        body: z.object({ rating: z.enum(['up', 'down']).nullable() }),
+      },
+    },
+    async (request, reply) => {
+      const conversation = await admitVisitor(request, reply, request.params);
+      if (!isUuid(request.params.messageId)) throw notFound('The answer');
+      await rateAnswer(db, {
+        conversationId: conversation.conversationId,
+        messageId: request.params.messageId,
+        rating: request.body.rating,
+      });
+      return reply.status(204).send();
     },
   );
 

@@ -83,6 +83,9 @@ export interface ChatbotSettings {
   color: string;
   position: WidgetPosition;
   errorMessage: string | null;
+  theme: 'light' | 'dark' | 'auto';
+  language: 'en' | 'de' | 'fr' | 'es';
+  starterQuestions: string[];
 }
 
 export interface Chatbot extends ChatbotSettings {
@@ -133,6 +136,8 @@ export interface ConversationMessage {
   durationMs: number | null;
   /** The knowledge sources the answer was given. */
   sources: Array<{ sourceId: string; title: string }>;
+  /** The visitor's thumbs up or down on an answer. */
+  rating: 'up' | 'down' | null;
   createdAt: string;
 }
 
@@ -216,6 +221,8 @@ export interface Usage {
   groupBy: UsageGrouping;
   rows: UsageRow[];
   totals: UsageCounts;
+  /** Visitors' thumbs up and down on the period's answers. */
+  ratings: { up: number; down: number };
 }
 
 /** One entry of a 400 answer's `details`: which field, and what is wrong with it. */

@@ -18,9 +18,34 @@ function currentLocation(): string {
   return window.location.pathname + window.location.search;
 }
 
+/** Asked before every in-app navigation while a screen has unsaved edits; false stays put. */
+let leaveGuard: (() => boolean) | null = null;
+
+/**
+ * While `isDirty()` is true, leaving asks first: in-app links with a confirm dialog, closing or reloading
+ * the tab with the browser's own "Leave site?" prompt.
+ */
+export function useUnsavedChangesWarning(isDirty: () => boolean, message: string): void {
+  useEffect(() => {
+    const guard = () => !isDirty() || window.confirm(message);
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!isDirty()) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    leaveGuard = guard;
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => {
+      if (leaveGuard === guard) leaveGuard = null;
+      window.removeEventListener('beforeunload', onBeforeUnload);
+    };
+  }, [isDirty, message]);
+}
+
 /** Goes to `to` inside the admin without reloading the page. */
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (to === currentLocation()) return;
+  if (leaveGuard && !leaveGuard()) return;
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   window.scrollTo(0, 0);

@@ -2,6 +2,12 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+/** A host page's strictest policy that still lets the widget work: only BestAI's origin for code and calls. */
+export const STRICT_CSP =
+  "default-src 'none'; script-src {apiOrigin}; connect-src {apiOrigin}; style-src 'none'; img-src 'none'; " +
+  "font-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; " +
+  "require-trusted-types-for 'script'; trusted-types bestai";
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Launches headless Chromium; fails with the install command when it is missing. */

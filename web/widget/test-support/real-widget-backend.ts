@@ -28,6 +28,9 @@ export interface ChatbotSettings {
   position?: 'left' | 'right';
   errorMessage?: string;
   systemPrompt?: string;
+  theme?: 'light' | 'dark' | 'auto';
+  language?: 'en' | 'de' | 'fr' | 'es';
+  starterQuestions?: string[];
 }
 
 /** A chatbot as the admin API returns it, with the origin of the BestAI that serves it. */

@@ -1,5 +1,5 @@
 /** One chatbot: create or edit its settings; see and copy its embed snippet; open its preview. */
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, apiRequest, workspacePath } from '../api-client';
 import type { Chatbot, ChatbotSettings } from '../api-types';
@@ -15,15 +15,21 @@ import {
   TextField,
 } from '../components/ui';
 import { can } from '../permissions';
-import { Link, navigate, useDocumentTitle } from '../router';
+import { Link, navigate, useDocumentTitle, useUnsavedChangesWarning } from '../router';
 import { useSession } from '../session';
+import { formatNumber, formatShortTime } from '../format';
 import { noAnswerNotice, useInstanceQuery } from '../instance';
 import { fetchChatbot, fetchLlmKeys, workspaceKeys } from '../workspace-queries';
 import { KnowledgeSection } from './chatbot-knowledge';
 
 /** The form's values: every text field as a string (empty for "not set"), origins one per line. */
-type FormValues = Omit<ChatbotSettings, 'allowedOrigins' | 'title' | 'greeting' | 'errorMessage'> & {
+type FormValues = Omit<
+  ChatbotSettings,
+  'allowedOrigins' | 'title' | 'greeting' | 'errorMessage' | 'starterQuestions'
+> & {
   allowedOrigins: string;
+  /** One question per line. */
+  starterQuestions: string;
   title: string;
   greeting: string;
   errorMessage: string;
@@ -42,7 +48,14 @@ const fieldLabels: Record<string, string> = {
   color: 'Colour',
   position: 'Position',
   errorMessage: 'Error message',
+  theme: 'Theme',
+  language: 'Widget language',
+  starterQuestions: 'Starter questions',
 };
+
+const themeLabels = { light: 'Light', dark: 'Dark', auto: 'Automatic' } as const;
+const languageLabels = { en: 'English', de: 'Deutsch', fr: 'Français', es: 'Español' } as const;
+const MAX_STARTER_QUESTIONS = 4;
 
 const newChatbot: ChatbotSettings = {
   name: '',
@@ -53,6 +66,9 @@ const newChatbot: ChatbotSettings = {
   color: '#5b5bd6',
   position: 'right',
   errorMessage: 'Sorry, something went wrong. Please try again in a moment.',
+  theme: 'light',
+  language: 'en',
+  starterQuestions: [],
 };
 
 export function ChatbotEditScreen({ chatbotId }: { chatbotId: string | null }) {
@@ -97,7 +113,17 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
     color: initial.color,
     position: initial.position,
     errorMessage: initial.errorMessage ?? '',
+    theme: initial.theme,
+    language: initial.language,
+    starterQuestions: initial.starterQuestions.join('\n'),
   });
+  // What the server has: the form is "dirty" while its values differ (kept in a ref, so a navigation right
+  // after a save — before React re-renders — is not mistaken for leaving unsaved edits).
+  const [savedValues, setSavedValues] = useState<FormValues>(() => values);
+  const isDirtyRef = useRef(false);
+  isDirtyRef.current = canWrite && JSON.stringify(values) !== JSON.stringify(savedValues);
+  const isDirty = useCallback(() => isDirtyRef.current, []);
+  useUnsavedChangesWarning(isDirty, 'This chatbot has unsaved changes. Leave without saving them?');
   const [savedNotice, setSavedNotice] = useState<string | null>(() =>
     chatbot && chatbot.id === justCreatedChatbotId
       ? 'Chatbot created. Put the embed snippet on your site, or open Preview to try it.'
@@ -114,6 +140,9 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
     color: useId(),
     errorMessage: useId(),
     snippet: useId(),
+    language: useId(),
+    starters: useId(),
+    startersHint: useId(),
   };
 
   function update<K extends keyof FormValues>(field: K, value: FormValues[K]) {
@@ -124,6 +153,11 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
+  const starterQuestions = values.starterQuestions
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const tooManyStarters = starterQuestions.length > MAX_STARTER_QUESTIONS;
   const badOrigin = origins.find((origin) => !/^https?:\/\/[^/\s]+$/i.test(origin.replace(/\/$/, '')));
 
   const save = useMutation({
@@ -136,6 +170,7 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
         title: values.title.trim() || null,
         greeting: values.greeting.trim() || null,
         errorMessage: values.errorMessage.trim() || null,
+        starterQuestions: starterQuestions,
       };
       return chatbot
         ? apiRequest<Chatbot>(workspacePath(workspace.id, `chatbots/${encodeURIComponent(chatbot.id)}`), {
@@ -145,6 +180,8 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
         : apiRequest<Chatbot>(workspacePath(workspace.id, 'chatbots'), { method: 'POST', body });
     },
     onSuccess: (saved) => {
+      isDirtyRef.current = false;
+      setSavedValues(values);
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.chatbots(workspace.id) });
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.auditLog(workspace.id) });
       if (!chatbot) {
@@ -160,6 +197,7 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
         method: 'DELETE',
       }),
     onSuccess: () => {
+      isDirtyRef.current = false;
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.chatbots(workspace.id) });
       navigate('/chatbots', { replace: true });
     },
@@ -168,7 +206,7 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
   function submit(event: FormEvent) {
     event.preventDefault();
     setSavedNotice(null);
-    if (badOrigin) return;
+    if (badOrigin || tooManyStarters) return;
     save.mutate();
   }
 
@@ -318,6 +356,64 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
               />
               <p className="field__hint">What visitors see when the provider cannot answer.</p>
             </div>
+            <fieldset className="field">
+              <legend>Theme</legend>
+              <div className="segmented">
+                {(['light', 'dark', 'auto'] as const).map((theme) => (
+                  <label key={theme} className="segmented__option">
+                    <input
+                      type="radio"
+                      name="theme"
+                      value={theme}
+                      checked={values.theme === theme}
+                      onChange={() => update('theme', theme)}
+                    />
+                    <span>{themeLabels[theme]}</span>
+                  </label>
+                ))}
+              </div>
+              <p className="field__hint">Automatic follows each visitor’s light or dark system setting.</p>
+            </fieldset>
+            <div className="field">
+              <label htmlFor={ids.language}>Widget language</label>
+              <select
+                id={ids.language}
+                className="select"
+                value={values.language}
+                onChange={(event) => update('language', event.target.value as FormValues['language'])}
+              >
+                {(Object.keys(languageLabels) as FormValues['language'][]).map((language) => (
+                  <option key={language} value={language}>
+                    {languageLabels[language]}
+                  </option>
+                ))}
+              </select>
+              <p className="field__hint">
+                The widget’s own words (buttons, notices). Your title, greeting and messages stay as you write
+                them.
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor={ids.starters}>Starter questions</label>
+              <textarea
+                id={ids.starters}
+                className="textarea"
+                rows={4}
+                placeholder="Where is my order?"
+                aria-describedby={ids.startersHint}
+                aria-invalid={tooManyStarters || fieldErrors.includes('starterQuestions')}
+                value={values.starterQuestions}
+                onChange={(event) => update('starterQuestions', event.target.value)}
+              />
+              <p
+                id={ids.startersHint}
+                className={`field__hint${tooManyStarters ? ' field__hint--error' : ''}`}
+              >
+                {tooManyStarters
+                  ? `At most ${MAX_STARTER_QUESTIONS} questions; remove ${starterQuestions.length - MAX_STARTER_QUESTIONS}.`
+                  : `Up to ${MAX_STARTER_QUESTIONS}, one per line: a new visitor sends one with a tap.`}
+              </p>
+            </div>
           </fieldset>
           {save.isError ? (
             <div className="form-error" role="alert">
@@ -368,6 +464,7 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
               </div>
             </section>
           ) : null}
+          {chatbot ? <RefusedOrigins chatbotId={chatbot.id} /> : null}
           <WidgetSketch
             title={values.title || values.name}
             greeting={values.greeting}
@@ -440,5 +537,41 @@ function NoAnswerNotice() {
     <Notice tone="warning">
       {noAnswerNotice} <Link to="/integrations/llm">Integrations → LLM</Link>
     </Notice>
+  );
+}
+
+/** Websites that asked for this chatbot's widget lately but are not on its list: the widget drew nothing there. */
+function RefusedOrigins({ chatbotId }: { chatbotId: string }) {
+  const { workspace } = useSession();
+  const refused = useQuery({
+    queryKey: [...workspaceKeys.chatbots(workspace.id), chatbotId, 'refused-origins'],
+    queryFn: () =>
+      apiRequest<{ origins: { origin: string; refusals: number; lastRefusedAt: string }[] }>(
+        workspacePath(workspace.id, `chatbots/${encodeURIComponent(chatbotId)}/refused-origins`),
+      ),
+  });
+  const origins = refused.data?.origins ?? [];
+  if (origins.length === 0) return null;
+  return (
+    <section className="card card--padded" aria-labelledby="refused-origins-title">
+      <h2 id="refused-origins-title" className="card__title">
+        Refused lately
+      </h2>
+      <p className="muted small">
+        These websites tried to show this chatbot, but they are not in Allowed origins, so the widget drew
+        nothing there. Add the ones that are yours.
+      </p>
+      <ul className="refused-origins">
+        {origins.map((entry) => (
+          <li key={entry.origin}>
+            <code>{entry.origin}</code>{' '}
+            <span className="muted small">
+              {entry.refusals === 1 ? 'once' : `${formatNumber(entry.refusals)} times`}, last{' '}
+              {formatShortTime(entry.lastRefusedAt)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -1,7 +1,11 @@
-/** One conversation: every message as plain text; each answer with its provider, model, tokens and status. */
+/**
+ * One conversation: the visitor's words as plain text, the answers as the widget showed them (safe
+ * Markdown); each answer with its provider, model, tokens and status.
+ */
 import { useQuery } from '@tanstack/react-query';
 import type { ConversationMessage } from '../api-types';
 import { ArrowLeftIcon } from '../components/icons';
+import { Markdown } from '../components/markdown';
 import { Badge, ErrorState, LoadingState, PageHeader } from '../components/ui';
 import { formatExactTime, formatNumber, formatShortTime, formatUsd, providerName, sumUsd } from '../format';
 import { Link, useDocumentTitle } from '../router';
@@ -83,16 +87,22 @@ function MessageItem({ message }: { message: ConversationMessage }) {
         </time>
         {status ? <Badge tone={status.tone}>{status.label}</Badge> : null}
       </div>
-      {/* Plain text on purpose: visitors and models write here, so nothing is parsed as HTML. */}
-      <div className="message__content">
-        {message.content ||
+      {/* Visitors' words as plain text; assistant text as the widget showed it (safe Markdown, no HTML). */}
+      <div
+        className={`message__content${isAssistant && message.content ? ' message__content--markdown' : ''}`}
+      >
+        {isAssistant && message.content ? (
+          <Markdown text={message.content} />
+        ) : (
+          message.content ||
           (message.status === 'failed' ? (
             <span className="muted">
               No answer: the provider failed, so the visitor saw the chatbot’s error message.
             </span>
           ) : (
             <span className="muted">(no text)</span>
-          ))}
+          ))
+        )}
       </div>
       {isAssistant ? (
         <dl className="message__meta">
@@ -123,6 +133,12 @@ function MessageItem({ message }: { message: ConversationMessage }) {
             <div>
               <dt>Sources</dt>
               <dd>{message.sources.map((source) => source.title).join(' · ')}</dd>
+            </div>
+          ) : null}
+          {message.rating ? (
+            <div>
+              <dt>Visitor rating</dt>
+              <dd>{message.rating === 'up' ? '👍 Helpful' : '👎 Not helpful'}</dd>
             </div>
           ) : null}
         </dl>

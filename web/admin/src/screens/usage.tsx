@@ -115,6 +115,8 @@ export function UsageScreen() {
             <Stat label="Failed" value={formatNumber(totals.failed)} />
             <Stat label="Tokens" value={formatNumber(totals.inputTokens + totals.outputTokens)} />
             <Stat label="Saved by caching" value={formatUsd(totals.savedByCachingUsd)} />
+            <Stat label="Rated helpful" value={formatNumber(usage.ratings.up)} />
+            <Stat label="Rated not helpful" value={formatNumber(usage.ratings.down)} />
           </div>
           {totals.unpriced > 0 ? (
             <Notice tone="info">
