@@ -63,7 +63,7 @@ try {
       insert into messages (id, conversation_id, workspace_id, role, content, status, provider, key_source,
         masked_key, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd,
         created_at)
-      select md5('m' || n)::uuid, md5('c' || (n / 20 + 1))::uuid, ${workspaceId}::uuid, 'assistant', 'answer',
+      select md5('m' || n)::uuid, md5('c' || ((n - 1) / 20 + 1))::uuid, ${workspaceId}::uuid, 'assistant', 'answer',
         case when n % 50 = 0 then 'failed' else 'complete' end,
         (array['anthropic','openai','groq','deepseek'])[n % 4 + 1],
         (array['platform','workspace','workspace'])[n % 3 + 1],

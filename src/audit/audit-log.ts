@@ -12,6 +12,7 @@ export const auditActions = [
   'llm_key.enabled',
   'llm_key.deleted',
   'llm_key.model_changed',
+  'llm_key.budget_changed',
   'llm_key.tested',
   'member.invited',
   'member.joined',

@@ -25,6 +25,7 @@ import { withReferenceMaterial } from '../knowledge/reference-prompt.js';
 import type { Keyring } from '../vault/index.js';
 import { boundHistory } from './chat-history.js';
 import type { OpenReplies, OpenReply } from './open-replies.js';
+import { raiseBudgetAlerts } from '../money/budgets.js';
 import { storeReply, type ReplyRecord } from './reply-store.js';
 import {
   storeMessageAndLoadContext,
@@ -34,6 +35,9 @@ import {
 
 export const DEFAULT_VISITOR_ERROR =
   'Sorry, the assistant cannot answer right now. Please try again in a moment.';
+/** What visitors see while a budget is used up, unless the chatbot has its own paused message. */
+export const DEFAULT_PAUSED_MESSAGE =
+  'This assistant is taking a break for now. Please come back later, or contact us another way.';
 /** For a reply cut because the server stops (a deploy or a restart): the next instance will answer. */
 export const SERVER_STOPPING_VISITOR_ERROR =
   'Sorry, the assistant was restarted before it could finish. Please send your message again.';
@@ -75,6 +79,8 @@ export interface TurnOutcome {
   visitorError?: string;
   /** The sources of a complete answer, for the widget, when the owner shows them as links. */
   sourceLinks?: Array<{ title: string; url: string | null }>;
+  /** `paused`: a budget is used up and `visitorError` is the chatbot's paused message. */
+  visitorErrorCode?: 'paused';
 }
 
 export type PrepareOutcome =
@@ -161,6 +167,28 @@ export async function streamChatTurn(
 ): Promise<TurnOutcome> {
   const { conversation, target } = turn;
   const visitorError = conversation.errorMessage || DEFAULT_VISITOR_ERROR;
+  // A budget that is used up answers at once, without calling any provider (contract: "Budgets").
+  const pausedOutcome = {
+    messageId: turn.replyId,
+    status: 'failed',
+    visitorError: conversation.pausedMessage || DEFAULT_PAUSED_MESSAGE,
+    visitorErrorCode: 'paused',
+  } as const;
+  if (conversation.isPaused) {
+    await saveReply(deps, turn, { status: 'failed', text: '', errorCode: 'chatbot_paused' });
+    deps.metrics.messages.inc({ provider: 'none', outcome: 'failed' });
+    return pausedOutcome;
+  }
+  if (!('failure' in target) && target.isPaused) {
+    await saveReply(deps, turn, {
+      status: 'failed',
+      text: '',
+      provider: target,
+      errorCode: 'budget_exhausted',
+    });
+    deps.metrics.messages.inc({ provider: target.provider, outcome: 'failed' });
+    return pausedOutcome;
+  }
   if ('failure' in target) {
     deps.log.error(
       { err: target.failure, workspaceId: conversation.workspaceId },
@@ -352,7 +380,15 @@ async function saveReply(
       : [],
   };
   const keyUsed = isWorkspaceSuccess ? { provider: reply.provider!.provider, at: new Date() } : undefined;
-  const write = async () => void (await storeReply(deps.db, record, keyUsed));
+  const write = async () => {
+    const { crossings } = await storeReply(deps.db, record, keyUsed);
+    // Rare (three times a month per budget) and after the visitor's answer: not awaited by the reply.
+    if (crossings.length > 0) {
+      raiseBudgetAlerts(deps.db, record.workspaceId, crossings).catch((error: unknown) =>
+        deps.log.error({ err: error }, 'A budget alert could not be raised'),
+      );
+    }
+  };
   try {
     await write();
   } catch {

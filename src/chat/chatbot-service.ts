@@ -9,6 +9,7 @@ import { notFound } from '../app-error.js';
 import { recordAuditEntry, type AuditActor } from '../audit/audit-log.js';
 import type { Database } from '../db/connect.js';
 import { chatbots } from '../db/schema.js';
+import { isBudgetReached, normalizeUsd } from '../money/usd.js';
 import { buildEmbedSnippet } from './embed-snippet.js';
 
 export type ChatbotRow = typeof chatbots.$inferSelect;
@@ -26,6 +27,10 @@ export interface ChatbotSettings {
   theme: 'light' | 'dark' | 'auto';
   language: WidgetLanguage;
   starterQuestions: string[];
+  /** US dollars per calendar month (UTC); null = no budget. Owner only. */
+  monthlyBudgetUsd: string | null;
+  /** What visitors see while a budget is used up; null = the default sentence. Owner only. */
+  pausedMessage: string | null;
 }
 
 /** The languages the widget speaks (its own words; the owner's texts stay as written). */
@@ -33,6 +38,9 @@ export const widgetLanguages = ['en', 'de', 'fr', 'es'] as const;
 export type WidgetLanguage = (typeof widgetLanguages)[number];
 
 export interface ChatbotView extends ChatbotSettings {
+  spentThisMonthUsd: string;
+  /** Its monthly budget is used up: it answers nothing until the budget is raised or the month ends. */
+  isPaused: boolean;
   id: string;
   publicId: string;
   embedSnippet: string;
@@ -53,6 +61,8 @@ const settingNames = [
   'theme',
   'language',
   'starterQuestions',
+  'monthlyBudgetUsd',
+  'pausedMessage',
 ] as const satisfies ReadonlyArray<keyof ChatbotSettings>;
 
 const defaultSettings: Omit<ChatbotSettings, 'name'> = {
@@ -66,6 +76,8 @@ const defaultSettings: Omit<ChatbotSettings, 'name'> = {
   theme: 'light',
   language: 'en',
   starterQuestions: [],
+  monthlyBudgetUsd: null,
+  pausedMessage: null,
 };
 
 /** `cb_` + 128 random bits, base64url: public (it is in the embed snippet) and unguessable. */
@@ -80,8 +92,11 @@ const inWorkspace = (workspaceId: string, chatbotId: string) =>
 
 const chatbotNotFound = () => notFound('The chatbot');
 
-/** The admin's view of a chatbot, with the snippet to paste into a site and the preview page. */
-export function toChatbotView(row: ChatbotRow, publicUrl: string): ChatbotView {
+/**
+ * The admin's view of a chatbot, with the snippet to paste into a site and the preview page;
+ * `spentThisMonthUsd` from `readMonthSpend`.
+ */
+export function toChatbotView(row: ChatbotRow, publicUrl: string, spentThisMonthUsd = '0'): ChatbotView {
   return {
     id: row.id,
     publicId: row.publicId,
@@ -96,6 +111,10 @@ export function toChatbotView(row: ChatbotRow, publicUrl: string): ChatbotView {
     theme: row.theme,
     language: row.language,
     starterQuestions: row.starterQuestions,
+    monthlyBudgetUsd: row.monthlyBudgetUsd === null ? null : normalizeUsd(row.monthlyBudgetUsd),
+    pausedMessage: row.pausedMessage,
+    spentThisMonthUsd,
+    isPaused: isBudgetReached(spentThisMonthUsd, row.monthlyBudgetUsd),
     embedSnippet: buildEmbedSnippet(publicUrl, row.publicId),
     previewUrl: `${publicUrl}/preview/${row.publicId}`,
     createdAt: row.createdAt,

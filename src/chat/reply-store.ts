@@ -11,6 +11,7 @@
 import type { Database } from '../db/connect.js';
 import { namedStatement } from '../db/named-statement.js';
 import type { ProviderId } from '../db/schema.js';
+import { keySubject, type BudgetCrossing } from '../money/budgets.js';
 import { priceInForceSql, replyCostSql } from '../money/cost-sql.js';
 import { findDefaultPrice } from '../money/default-prices.js';
 
@@ -41,8 +42,14 @@ export interface ReplyRecord {
 }
 
 // $1–$14 the reply, $15–$18 the key's "last used", $19–$21 cache tokens and chatbot, $22–$25 the shipped
-// price (null when BestAI has none; a workspace price wins), $26 the knowledge sources used.
-const updateReplyAndMarkKeyUsed = namedStatement<{ cost_usd: string | null }>(
+// price (null when BestAI has none; a workspace price wins), $26 the knowledge sources used, $27 the key
+// row's spend subject (null for the platform key). The cost is added to this month's spend of the chatbot and of the key row, and the
+// budget thresholds (50/80/100 %) that this reply went over are returned: the row lock of the spend's
+// upsert orders concurrent replies, so each threshold is crossed by exactly one of them.
+const updateReplyAndMarkKeyUsed = namedStatement<{
+  cost_usd: string | null;
+  crossings: BudgetCrossing[] | null;
+}>(
   'bestai_store_reply',
   `with before as (
       select status, created_at from messages where id = $1::uuid and conversation_id = $2::uuid
@@ -80,6 +87,23 @@ const updateReplyAndMarkKeyUsed = namedStatement<{ cost_usd: string | null }>(
         saved_by_caching_usd = day.saved_by_caching_usd + excluded.saved_by_caching_usd,
         unpriced = day.unpriced + excluded.unpriced
     ),
+    spend as (
+      insert into spend_months as spend (workspace_id, month, subject, spent_usd)
+      select $3::uuid, date_trunc('month', before.created_at at time zone 'UTC')::date, subject.name, cost.usd
+      from before, cost, (values ('chatbot:' || $21::text), ($27::text)) as subject(name)
+      where before.status = 'streaming' and subject.name is not null and cost.usd > 0
+      on conflict (workspace_id, month, subject) do update set spent_usd = spend.spent_usd + excluded.spent_usd
+      returning spend.subject, spend.month, spend.spent_usd
+    ),
+    budget as (
+      select 'chatbot:' || id::text as subject, monthly_budget_usd as usd, name as label
+      from chatbots where id = $21::uuid and workspace_id = $3::uuid and monthly_budget_usd is not null
+      union all
+      select $27::text, monthly_budget_usd, $6::text
+      from llm_keys
+      where $27::text is not null and workspace_id = $3::uuid and provider = $6::text
+        and monthly_budget_usd is not null
+    ),
     key_used as (
       update llm_keys
       set last_used_at = $15::timestamptz, last_error_code = null, last_error_message = null, last_error_at = null
@@ -87,15 +111,26 @@ const updateReplyAndMarkKeyUsed = namedStatement<{ cost_usd: string | null }>(
         and workspace_id = $3::uuid and provider = $17::text
         and (last_used_at is null or last_error_code is not null or last_used_at < $18::timestamptz)
     )
-    select (select usd::text from cost) as cost_usd`,
+    select (select usd::text from cost) as cost_usd,
+      (select json_agg(json_build_object('subject', spend.subject, 'month', to_char(spend.month, 'YYYY-MM'),
+          'percent', threshold, 'spentUsd', trim_scale(spend.spent_usd)::text,
+          'budgetUsd', trim_scale(budget.usd)::text, 'label', budget.label))
+        from spend
+        join budget on budget.subject = spend.subject
+        cross join unnest(array[50, 80, 100]) threshold
+        where spend.spent_usd - (select usd from cost) < budget.usd * threshold / 100
+          and spend.spent_usd >= budget.usd * threshold / 100) as crossings`,
 );
 
-/** Stores the reply; resolves to its cost in US dollars (null when no price or no usage is known). */
+/**
+ * Stores the reply; resolves to its cost in US dollars (null when no price or no usage is known) and the
+ * budget thresholds it crossed.
+ */
 export async function storeReply(
   db: Database,
   reply: ReplyRecord,
   keyUsed?: { provider: ProviderId; at: Date },
-): Promise<{ costUsd: string | null }> {
+): Promise<{ costUsd: string | null; crossings: BudgetCrossing[] }> {
   const at = keyUsed?.at ?? new Date();
   const staleBefore = new Date(at.getTime() - LAST_USED_WRITE_INTERVAL_MS);
   const price = reply.provider && reply.model ? findDefaultPrice(reply.provider, reply.model) : undefined;
@@ -126,6 +161,7 @@ export async function storeReply(
     price?.cacheReadPerMTok ?? null,
     price?.cacheWritePerMTok ?? null,
     reply.sources?.length ? JSON.stringify(reply.sources) : null,
+    reply.keySource === 'workspace' && reply.provider ? keySubject('workspace', reply.provider) : null,
   ]);
-  return { costUsd: row?.cost_usd ?? null };
+  return { costUsd: row?.cost_usd ?? null, crossings: row?.crossings ?? [] };
 }

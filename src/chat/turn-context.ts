@@ -53,6 +53,10 @@ export interface TurnConversation {
   errorMessage: string | null;
   /** The chatbot has passages to retrieve from: only then does a reply query them. */
   hasKnowledge: boolean;
+  /** What visitors see while a budget is used up; null = the default sentence. */
+  pausedMessage: string | null;
+  /** The chatbot's monthly budget is used up: it answers nothing. */
+  isPaused: boolean;
 }
 
 export type TurnContext =
@@ -76,6 +80,8 @@ interface ContextRow {
     chatbot_id: string;
     system_prompt: string;
     error_message: string | null;
+    paused_message: string | null;
+    is_paused: boolean;
     is_origin_allowed: boolean;
     has_knowledge: boolean;
   } | null;
@@ -87,6 +93,7 @@ interface ContextRow {
     ciphertext: string;
     model: string | null;
     masked_key: string;
+    is_paused: boolean;
   }> | null;
 }
 
@@ -95,6 +102,12 @@ const storeMessageAndReadContext = namedStatement<ContextRow>(
   'bestai_turn_context',
   `with visitor as (
       select conversation.workspace_id, conversation.chatbot_id, chatbot.system_prompt, chatbot.error_message,
+        chatbot.paused_message,
+        (chatbot.monthly_budget_usd is not null and coalesce((
+          select spend.spent_usd from spend_months spend
+          where spend.workspace_id = conversation.workspace_id
+            and spend.month = date_trunc('month', $11::timestamptz at time zone 'UTC')::date
+            and spend.subject = 'chatbot:' || chatbot.id::text), 0) >= chatbot.monthly_budget_usd) as is_paused,
         ($7::boolean or jsonb_array_length(chatbot.allowed_origins) = 0
           or chatbot.allowed_origins ?| $8::text[]) as is_origin_allowed,
         exists (select 1 from knowledge_passages passage where passage.chatbot_id = chatbot.id) as has_knowledge
@@ -153,7 +166,12 @@ const storeMessageAndReadContext = namedStatement<ContextRow>(
       (select count(*) from stored) as stored,
       (select json_agg(json_build_object('role', role, 'content', content) order by created_at) from recent) as history,
       (select json_agg(json_build_object(
-          'provider', provider, 'enabled', enabled, 'ciphertext', ciphertext, 'model', model, 'masked_key', masked_key))
+          'provider', provider, 'enabled', enabled, 'ciphertext', ciphertext, 'model', model, 'masked_key', masked_key,
+          'is_paused', monthly_budget_usd is not null and coalesce((
+            select spend.spent_usd from spend_months spend
+            where spend.workspace_id = llm_keys.workspace_id
+              and spend.month = date_trunc('month', $11::timestamptz at time zone 'UTC')::date
+              and spend.subject = 'key:workspace:' || llm_keys.provider), 0) >= monthly_budget_usd))
         from llm_keys where workspace_id = (select workspace_id from admitted)) as keys`,
 );
 
@@ -188,6 +206,8 @@ export async function storeMessageAndLoadContext(
       systemPrompt: visitor.system_prompt,
       errorMessage: visitor.error_message,
       hasKnowledge: visitor.has_knowledge,
+      pausedMessage: visitor.paused_message,
+      isPaused: visitor.is_paused,
     },
     isStored: Number(row!.stored) === 1,
     history: row!.history ?? [],
@@ -197,6 +217,7 @@ export async function storeMessageAndLoadContext(
       ciphertext: key.ciphertext,
       model: key.model,
       maskedKey: key.masked_key,
+      isPaused: key.is_paused,
     })),
   };
 }

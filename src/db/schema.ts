@@ -118,6 +118,8 @@ export const llmKeys = pgTable(
     lastErrorCode: text('last_error_code'),
     lastErrorMessage: text('last_error_message'),
     lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+    /** US dollars per calendar month (UTC); null = no budget. At or over it the key is paused. */
+    monthlyBudgetUsd: numeric('monthly_budget_usd'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -189,6 +191,10 @@ export const chatbots = pgTable(
       .default('en'),
     /** Up to four questions a visitor can send with one tap. */
     starterQuestions: jsonb('starter_questions').$type<string[]>().notNull().default([]),
+    /** US dollars per calendar month (UTC); null = no budget. At or over it the chatbot answers nothing. */
+    monthlyBudgetUsd: numeric('monthly_budget_usd'),
+    /** What visitors see while a budget is used up; null = the default sentence. */
+    pausedMessage: text('paused_message'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -570,6 +576,24 @@ export const usageDays = pgTable(
   ],
 );
 
+/**
+ * What each chatbot and each key row has spent in a calendar month (UTC), added to by the statement that
+ * stores each reply, so a budget check reads one row. `subject` is `chatbot:<id>` or `key:<scope>:<provider>`
+ * (the scope `workspace` or a chatbot's id, as in `key_incidents.key_ref`).
+ */
+export const spendMonths = pgTable(
+  'spend_months',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    month: date('month').notNull(),
+    subject: text('subject').notNull(),
+    spentUsd: numeric('spent_usd').notNull().default('0'),
+  },
+  (table) => [primaryKey({ columns: [table.workspaceId, table.month, table.subject] })],
+);
+
 export const schema = {
   users,
   workspaces,
@@ -593,6 +617,7 @@ export const schema = {
   knowledgeSettings,
   modelPrices,
   usageDays,
+  spendMonths,
 };
 
 export type Role = (typeof memberships.$inferSelect)['role'];

@@ -16,6 +16,8 @@ export interface ResolvedProvider {
   apiKey: string;
   /** The workspace key's mask; null for the platform key. */
   maskedKey: string | null;
+  /** Its monthly budget is used up: using it fails at once with `budget_exhausted`, no provider call. */
+  isPaused: boolean;
 }
 
 /** The platform has no key of its own configured; the workspace has no enabled key either. */
@@ -33,6 +35,8 @@ export interface WorkspaceKeyRow {
   ciphertext: string;
   model: string | null;
   maskedKey: string;
+  /** Its monthly budget is used up (it stays a candidate; using it fails with `budget_exhausted`). */
+  isPaused?: boolean;
 }
 
 /** Chooses and opens the key for a message from the workspace's key rows, read when the message started. */
@@ -50,6 +54,7 @@ export function resolveProvider(
       ...platformProvider,
       apiKey: config.PLATFORM_ANTHROPIC_API_KEY,
       maskedKey: null,
+      isPaused: false,
     };
   }
   return {
@@ -58,5 +63,6 @@ export function resolveProvider(
     model: active.model ?? defaultModelOf(active.provider),
     apiKey: openProviderKey(keyring, active.ciphertext, { workspaceId, provider: active.provider }),
     maskedKey: active.maskedKey,
+    isPaused: active.isPaused ?? false,
   };
 }

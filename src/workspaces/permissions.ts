@@ -29,6 +29,7 @@ const allowedRoles = {
   'alerts.read': ownerAndAdmin,
   'prices.read': everyone,
   'prices.write': ownerOnly,
+  'budgets.write': ownerOnly,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof allowedRoles;

@@ -158,3 +158,58 @@ describe('Usage in money', () => {
     TIMEOUT,
   );
 });
+
+describe('Budgets', () => {
+  it(
+    'sets a key’s monthly budget and a paused message, shows the key paused once reached, and resumes when raised',
+    async () => {
+      const owner = await createOwner(backend.baseUrl, 'Budget Coffee');
+      const chatbot = await createChatbot(owner, { name: 'Roaster' });
+      await owner.client.request('PUT', `/api/workspaces/${owner.workspaceId}/llm-keys/openai`, {
+        apiKey: 'sk-proj-0000000000000000budget',
+      });
+      const { page, context, errors } = await openPage(browser);
+      await signIn(page, owner);
+
+      // The chatbot's paused message, on its page.
+      await openScreen(page, 'Chatbots');
+      await page.getByRole('link', { name: 'Roaster' }).first().click();
+      await page.getByLabel('Paused message').fill('Our roaster is resting until next month.');
+      await page.getByRole('button', { name: 'Save paused message' }).click();
+      await page.getByRole('button', { name: 'Paused message saved' }).waitFor();
+
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'LLM', exact: true })
+        .click();
+      await page.getByRole('heading', { name: 'LLM', level: 1 }).waitFor();
+      await page.getByRole('columnheader', { name: 'Monthly budget' }).waitFor();
+      await page.getByRole('columnheader', { name: 'Spent this month' }).waitFor();
+      await page.getByLabel('Monthly budget of the OpenAI key', { exact: true }).fill('0.000001');
+      await page.getByRole('button', { name: 'Save the monthly budget of the OpenAI key' }).click();
+      await page
+        .getByRole('button', { name: 'Save the monthly budget of the OpenAI key' })
+        .and(page.locator(':disabled'))
+        .waitFor();
+
+      const first = await chatAsVisitor(backend.baseUrl, chatbot.publicId, 'Is the roast fresh?');
+      expect(first.outcome).toBe('done');
+      const second = await chatAsVisitor(backend.baseUrl, chatbot.publicId, 'Hello?', first);
+      expect(second.outcome).toBe('error');
+
+      await page.reload();
+      const row = page.getByRole('row').filter({ hasText: 'OpenAI' });
+      await row.getByText('Paused: budget used up').waitFor();
+      await row.getByText(/^\$0\.\d+$/).waitFor();
+
+      await page.getByLabel('Monthly budget of the OpenAI key', { exact: true }).fill('20');
+      await page.getByRole('button', { name: 'Save the monthly budget of the OpenAI key' }).click();
+      await row.getByText('Working').waitFor();
+      const third = await chatAsVisitor(backend.baseUrl, chatbot.publicId, 'And now?', first);
+      expect(third.outcome).toBe('done');
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TIMEOUT,
+  );
+});

@@ -1,13 +1,14 @@
 /** Chatbots of a workspace (contract "Chatbots, conversations, usage"): owner and admin write; everyone reads. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../app-error.js';
+import { AppError, notFound } from '../../app-error.js';
 import {
   createChatbot,
   deleteChatbot,
   findChatbot,
   listChatbots,
   toChatbotView,
+  type ChatbotRow,
   updateChatbot,
   widgetLanguages,
 } from '../../chat/chatbot-service.js';
@@ -18,8 +19,11 @@ import {
 } from '../../chat/origin-match.js';
 import { listRecentRefusedOrigins } from '../../chat/refused-origins.js';
 import { isUuid } from '../../db/ids.js';
+import { chatbotSubject, raiseReachedThresholds, readMonthSpend } from '../../money/budgets.js';
+import { normalizeUsd } from '../../money/usd.js';
+import { can, type Role } from '../../workspaces/permissions.js';
 import { auditActorOf, requireWorkspaceAccess } from '../plugins/session-auth.js';
-import { isoDate, workspaceParams } from './schemas.js';
+import { isoDate, usdSchema, workspaceParams } from './schemas.js';
 
 /** Starter questions a chatbot offers a new visitor: few enough to read at a glance. */
 const MAX_STARTER_QUESTIONS = 4;
@@ -73,6 +77,8 @@ const settingsFields = {
   starterQuestions: z
     .array(z.string().trim().min(1, { message: 'must not be empty' }).max(200, maxCharacters(200)))
     .max(MAX_STARTER_QUESTIONS, { message: `must have at most ${MAX_STARTER_QUESTIONS} entries` }),
+  monthlyBudgetUsd: usdSchema.nullable(),
+  pausedMessage: clearableText(300),
 };
 
 const createBody = z.object({
@@ -87,6 +93,8 @@ const createBody = z.object({
   theme: settingsFields.theme.optional(),
   language: settingsFields.language.optional(),
   starterQuestions: settingsFields.starterQuestions.optional(),
+  monthlyBudgetUsd: settingsFields.monthlyBudgetUsd.optional(),
+  pausedMessage: settingsFields.pausedMessage.optional(),
 });
 const updateBody = z.object(settingsFields).partial();
 
@@ -104,6 +112,10 @@ const chatbotSchema = z.object({
   theme: z.enum(['light', 'dark', 'auto']),
   language: z.enum(widgetLanguages),
   starterQuestions: z.array(z.string()),
+  monthlyBudgetUsd: z.string().nullable(),
+  pausedMessage: z.string().nullable(),
+  spentThisMonthUsd: z.string(),
+  isPaused: z.boolean(),
   embedSnippet: z.string(),
   previewUrl: z.string(),
   createdAt: isoDate,
@@ -114,7 +126,28 @@ const chatbotParams = workspaceParams.extend({ id: z.string().max(64) });
 export const chatbotRoutes: FastifyPluginAsyncZod = async (app) => {
   const { config, database } = app.context;
   const { db } = database;
-  const view = (row: Parameters<typeof toChatbotView>[0]) => toChatbotView(row, config.publicUrl);
+  /** Each chatbot with this month's spend, read in one query. */
+  const views = async (workspaceId: string, rows: ChatbotRow[]) => {
+    const spent = await readMonthSpend(
+      db,
+      workspaceId,
+      rows.map((row) => chatbotSubject(row.id)),
+    );
+    return rows.map((row) => toChatbotView(row, config.publicUrl, spent.get(chatbotSubject(row.id)) ?? '0'));
+  };
+  const view = async (workspaceId: string, row: ChatbotRow) => (await views(workspaceId, [row]))[0]!;
+  /** A budget and the paused message are the owner's (contract "Budgets"); admins change the rest. */
+  const requireOwnerForBudget = (
+    role: Role,
+    body: { monthlyBudgetUsd?: unknown; pausedMessage?: unknown },
+  ) => {
+    if (
+      (body.monthlyBudgetUsd !== undefined || body.pausedMessage !== undefined) &&
+      !can(role, 'budgets.write')
+    ) {
+      throw new AppError('forbidden', { message: 'Only the owner may set a budget or the paused message.' });
+    }
+  };
 
   app.get(
     '/api/workspaces/:ws/chatbots',
@@ -127,7 +160,7 @@ export const chatbotRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'chatbots.read');
-      return { chatbots: (await listChatbots(db, workspaceId)).map(view) };
+      return { chatbots: await views(workspaceId, await listChatbots(db, workspaceId)) };
     },
   );
 
@@ -142,13 +175,14 @@ export const chatbotRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { user, workspaceId } = await requireWorkspaceAccess(
+      const { user, workspaceId, role } = await requireWorkspaceAccess(
         request,
         request.params.ws,
         'chatbots.write',
       );
+      requireOwnerForBudget(role, request.body);
       const row = await createChatbot(db, workspaceId, request.body, auditActorOf(request, user));
-      return reply.status(201).send(view(row));
+      return reply.status(201).send(await view(workspaceId, row));
     },
   );
 
@@ -158,7 +192,7 @@ export const chatbotRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { workspaceId } = await requireWorkspaceAccess(request, request.params.ws, 'chatbots.read');
       if (!isUuid(request.params.id)) throw notFound('The chatbot');
-      return view(await findChatbot(db, workspaceId, request.params.id));
+      return view(workspaceId, await findChatbot(db, workspaceId, request.params.id));
     },
   );
 
@@ -196,20 +230,34 @@ export const chatbotRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { user, workspaceId } = await requireWorkspaceAccess(
+      const { user, workspaceId, role } = await requireWorkspaceAccess(
         request,
         request.params.ws,
         'chatbots.write',
       );
       if (!isUuid(request.params.id)) throw notFound('The chatbot');
+      requireOwnerForBudget(role, request.body);
+      const { monthlyBudgetUsd } = request.body;
       const row = await updateChatbot(
         db,
         workspaceId,
         request.params.id,
-        request.body,
+        {
+          ...request.body,
+          ...(monthlyBudgetUsd ? { monthlyBudgetUsd: normalizeUsd(monthlyBudgetUsd) } : {}),
+        },
         auditActorOf(request, user),
       );
-      return view(row);
+      const updated = await view(workspaceId, row);
+      if (monthlyBudgetUsd) {
+        await raiseReachedThresholds(db, workspaceId, {
+          subject: chatbotSubject(row.id),
+          label: row.name,
+          spentUsd: updated.spentThisMonthUsd,
+          budgetUsd: updated.monthlyBudgetUsd!,
+        });
+      }
+      return updated;
     },
   );
 

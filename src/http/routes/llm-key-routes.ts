@@ -13,7 +13,7 @@ import {
 import { listDefaultModels } from '../../llm/provider-catalog.js';
 import { checkProviderKey } from '../../llm/provider-clients.js';
 import { auditActorOf, requireWorkspaceAccess } from '../plugins/session-auth.js';
-import { isoDate, workspaceParams } from './schemas.js';
+import { isoDate, usdSchema, workspaceParams } from './schemas.js';
 
 /** 8–512 printable ASCII characters, no whitespace. The message never repeats the value. */
 const apiKeySchema = z
@@ -35,9 +35,11 @@ const keySchema = z.object({
   model: z.string().nullable(),
   effectiveModel: z.string(),
   enabled: z.boolean(),
-  status: z.enum(['ok', 'unused', 'error', 'disabled']),
+  status: z.enum(['ok', 'unused', 'error', 'disabled', 'paused']),
   lastUsedAt: isoDate.nullable(),
   lastError: lastErrorSchema,
+  monthlyBudgetUsd: z.string().nullable(),
+  spentThisMonthUsd: z.string(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
@@ -100,7 +102,11 @@ export const llmKeyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['llm-keys'],
         params: keyParams,
-        body: z.object({ enabled: z.boolean().optional(), model: modelSchema.optional() }),
+        body: z.object({
+          enabled: z.boolean().optional(),
+          model: modelSchema.optional(),
+          monthlyBudgetUsd: usdSchema.nullable().optional(),
+        }),
         response: { 200: keySchema },
       },
     },

@@ -46,3 +46,9 @@ export const errorResponse = z.object({
     details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   }),
 });
+
+/** US dollars as a decimal string (`"25"`, `"0.50"`): up to 9 digits and 6 decimals; never a float. */
+export const usdSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,9}(\.\d{1,6})?$/, { message: 'must be a decimal number of US dollars, e.g. "25.00"' });

@@ -326,7 +326,12 @@ export const widgetRoutes: FastifyPluginAsyncZod<{ metrics: GatewayMetrics; repl
             messageId: outcome.messageId,
             ...(outcome.sourceLinks ? { sources: outcome.sourceLinks } : {}),
           });
-        } else stream.send('error', { message: outcome.visitorError });
+        } else {
+          stream.send('error', {
+            message: outcome.visitorError,
+            ...(outcome.visitorErrorCode ? { code: outcome.visitorErrorCode } : {}),
+          });
+        }
       } catch (error) {
         request.log.error({ err: error }, 'The reply could not be completed');
         stream.send('error', { message: conversation.errorMessage || DEFAULT_VISITOR_ERROR });

@@ -18,6 +18,8 @@ import {
 import { providerDisplayNames } from '../provider-catalog.js';
 import { describeProviderFailure, recordKeyFailure, recordKeyVerified } from './key-health.js';
 import { isProviderError, ProviderError } from '../providers/provider-error.js';
+import { keySubject, raiseReachedThresholds, readMonthSpend } from '../../money/budgets.js';
+import { normalizeUsd } from '../../money/usd.js';
 import { chooseActiveRow, toLlmKeyView, type LlmKeyView } from './llm-key-view.js';
 
 export interface KeyTarget {
@@ -44,7 +46,15 @@ export async function listLlmKeys(
   const rows = await db.select().from(llmKeys).where(eq(llmKeys.workspaceId, workspaceId));
   const order = ['anthropic', 'openai', 'groq', 'deepseek'];
   rows.sort((left, right) => order.indexOf(left.provider) - order.indexOf(right.provider));
-  return { keys: rows.map(toLlmKeyView), activeProvider: chooseActiveRow(rows)?.provider ?? 'platform' };
+  const spent = await readMonthSpend(
+    db,
+    workspaceId,
+    rows.map((row) => keySubject('workspace', row.provider)),
+  );
+  return {
+    keys: rows.map((row) => toLlmKeyView(row, spent.get(keySubject('workspace', row.provider)) ?? '0')),
+    activeProvider: chooseActiveRow(rows)?.provider ?? 'platform',
+  };
 }
 
 /**
@@ -107,19 +117,29 @@ export async function saveLlmKey(
   });
 }
 
-/** Disables, enables, or changes the model override; one audit entry per change. */
+/**
+ * Disables, enables, changes the model override or the monthly budget; one audit entry per change. A new
+ * budget applies to the next message on every instance (it is read when a message starts); thresholds
+ * it is already over are alerted at once.
+ */
 export async function updateLlmKey(
   db: Database,
-  input: KeyTarget & { enabled?: boolean; model?: string | null },
+  input: KeyTarget & { enabled?: boolean; model?: string | null; monthlyBudgetUsd?: string | null },
   actor: AuditActor,
 ): Promise<LlmKeyView> {
   const model = normalizeModel(input.model);
-  return db.transaction(async (transaction) => {
+  const subject = keySubject('workspace', input.provider);
+  const view = await db.transaction(async (transaction) => {
     const [existing] = await transaction.select().from(llmKeys).where(byTarget(input)).for('update').limit(1);
     if (!existing) throw keyNotFound(input.provider);
+    const budget =
+      input.monthlyBudgetUsd === undefined || input.monthlyBudgetUsd === null
+        ? input.monthlyBudgetUsd
+        : normalizeUsd(input.monthlyBudgetUsd);
     const changes = {
       ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
       ...(model === undefined ? {} : { model }),
+      ...(budget === undefined ? {} : { monthlyBudgetUsd: budget }),
     };
     const [row] = await transaction
       .update(llmKeys)
@@ -146,8 +166,26 @@ export async function updateLlmKey(
         details: { model: { before: existing.model, after: model } },
       });
     }
-    return toLlmKeyView(row!);
+    const before = existing.monthlyBudgetUsd === null ? null : normalizeUsd(existing.monthlyBudgetUsd);
+    if (budget !== undefined && budget !== before) {
+      await recordAuditEntry(transaction, {
+        ...audit,
+        action: 'llm_key.budget_changed',
+        details: { monthlyBudgetUsd: { before, after: budget } },
+      });
+    }
+    const spent = await readMonthSpend(transaction, input.workspaceId, [subject]);
+    return toLlmKeyView(row!, spent.get(subject) ?? '0');
   });
+  if (input.monthlyBudgetUsd) {
+    await raiseReachedThresholds(db, input.workspaceId, {
+      subject,
+      label: providerDisplayNames[input.provider],
+      spentUsd: view.spentThisMonthUsd,
+      budgetUsd: view.monthlyBudgetUsd!,
+    });
+  }
+  return view;
 }
 
 /** Removes the row and its ciphertext for good. Messages it served keep their history. */

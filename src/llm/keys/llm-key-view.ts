@@ -4,11 +4,12 @@
  */
 import type { llmKeys, ProviderId } from '../../db/schema.js';
 import { providerIds } from '../../db/schema.js';
+import { isBudgetReached, normalizeUsd } from '../../money/usd.js';
 import { defaultModelOf } from '../provider-catalog.js';
 import type { ProviderErrorCode } from '../providers/provider-error.js';
 
 export type LlmKeyRow = typeof llmKeys.$inferSelect;
-export type KeyStatus = 'ok' | 'unused' | 'error' | 'disabled';
+export type KeyStatus = 'ok' | 'unused' | 'error' | 'disabled' | 'paused';
 export { providerErrorCodes, type ProviderErrorCode } from '../providers/provider-error.js';
 
 export interface LlmKeyView {
@@ -20,26 +21,32 @@ export interface LlmKeyView {
   status: KeyStatus;
   lastUsedAt: Date | null;
   lastError: { code: ProviderErrorCode; message: string; at: Date } | null;
+  /** US dollars per calendar month (UTC); null = no budget. */
+  monthlyBudgetUsd: string | null;
+  spentThisMonthUsd: string;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export function statusOf(
-  row: Pick<LlmKeyRow, 'enabled' | 'lastErrorCode' | 'lastUsedAt' | 'lastVerifiedAt'>,
+  row: Pick<LlmKeyRow, 'enabled' | 'lastErrorCode' | 'lastUsedAt' | 'lastVerifiedAt' | 'monthlyBudgetUsd'>,
+  spentThisMonthUsd = '0',
 ): KeyStatus {
   if (!row.enabled) return 'disabled';
+  if (isBudgetReached(spentThisMonthUsd, row.monthlyBudgetUsd)) return 'paused';
   if (row.lastErrorCode) return 'error';
   return row.lastUsedAt || row.lastVerifiedAt ? 'ok' : 'unused';
 }
 
-export function toLlmKeyView(row: LlmKeyRow): LlmKeyView {
+/** `spentThisMonthUsd`: the key row's spend this month (`readMonthSpend`). */
+export function toLlmKeyView(row: LlmKeyRow, spentThisMonthUsd = '0'): LlmKeyView {
   return {
     provider: row.provider,
     maskedKey: row.maskedKey,
     model: row.model,
     effectiveModel: row.model ?? defaultModelOf(row.provider),
     enabled: row.enabled,
-    status: statusOf(row),
+    status: statusOf(row, spentThisMonthUsd),
     lastUsedAt: row.lastUsedAt,
     lastError:
       row.lastErrorCode && row.lastErrorAt
@@ -49,6 +56,8 @@ export function toLlmKeyView(row: LlmKeyRow): LlmKeyView {
             at: row.lastErrorAt,
           }
         : null,
+    monthlyBudgetUsd: row.monthlyBudgetUsd === null ? null : normalizeUsd(row.monthlyBudgetUsd),
+    spentThisMonthUsd,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

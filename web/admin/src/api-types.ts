@@ -3,7 +3,7 @@
 export type Role = 'owner' | 'admin' | 'viewer' | 'support';
 export type InvitableRole = Exclude<Role, 'owner'>;
 export type ProviderId = 'anthropic' | 'openai' | 'groq' | 'deepseek';
-export type KeyStatus = 'ok' | 'unused' | 'error' | 'disabled';
+export type KeyStatus = 'ok' | 'unused' | 'error' | 'disabled' | 'paused';
 
 export interface User {
   id: string;
@@ -38,6 +38,9 @@ export interface LlmKey {
   status: KeyStatus;
   lastUsedAt: string | null;
   lastError: ProviderError | null;
+  /** US dollars per calendar month (UTC); null = no budget. */
+  monthlyBudgetUsd: string | null;
+  spentThisMonthUsd: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -91,6 +94,12 @@ export interface ChatbotSettings {
 export interface Chatbot extends ChatbotSettings {
   id: string;
   publicId: string;
+  /** US dollars per calendar month (UTC); null = no budget. Owner only. */
+  monthlyBudgetUsd: string | null;
+  /** What visitors see while a budget is used up; null = the default sentence. Owner only. */
+  pausedMessage: string | null;
+  spentThisMonthUsd: string;
+  isPaused: boolean;
   embedSnippet: string;
   /** The server's `/preview/:publicId` page, as an absolute URL. */
   previewUrl: string;

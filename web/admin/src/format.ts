@@ -33,6 +33,7 @@ export const statusLabels: Record<KeyStatus, string> = {
   unused: 'Not used yet',
   error: 'Error',
   disabled: 'Disabled',
+  paused: 'Paused: budget used up',
 };
 
 export const roleNames: Record<Role, string> = {

@@ -13,6 +13,7 @@ const allowedRoles = {
   'alerts.read': ['owner', 'admin'],
   'chatbots.write': ['owner', 'admin'],
   'prices.write': ['owner'],
+  'budgets.write': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof allowedRoles;

@@ -5,7 +5,9 @@ import { ApiError, apiRequest, workspacePath } from '../api-client';
 import type { Chatbot, ChatbotSettings } from '../api-types';
 import { ConfirmDialog } from '../components/dialog';
 import { ArrowLeftIcon, ExternalIcon } from '../components/icons';
+import { BudgetField } from '../components/budget-field';
 import {
+  Badge,
   CopyButton,
   ErrorState,
   errorMessage,
@@ -14,6 +16,7 @@ import {
   PageHeader,
   TextField,
 } from '../components/ui';
+import { formatUsd } from '../format';
 import { can } from '../permissions';
 import { Link, navigate, useDocumentTitle, useUnsavedChangesWarning } from '../router';
 import { useSession } from '../session';
@@ -465,6 +468,7 @@ function ChatbotForm({ chatbot, back }: { chatbot: Chatbot | null; back: ReactNo
             </section>
           ) : null}
           {chatbot ? <RefusedOrigins chatbotId={chatbot.id} /> : null}
+          {chatbot ? <BudgetSection chatbot={chatbot} /> : null}
           <WidgetSketch
             title={values.title || values.name}
             greeting={values.greeting}
@@ -572,6 +576,87 @@ function RefusedOrigins({ chatbotId }: { chatbotId: string }) {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/**
+ * The chatbot's monthly budget, what it has spent this month, and the message visitors see while it is
+ * used up. Only the owner changes them (contract "Budgets").
+ */
+function BudgetSection({ chatbot }: { chatbot: Chatbot }) {
+  const { workspace, role } = useSession();
+  const queryClient = useQueryClient();
+  const canWrite = can(role, 'budgets.write');
+  const pausedId = useId();
+  const [pausedMessage, setPausedMessage] = useState(chatbot.pausedMessage ?? '');
+  const queryKey = [...workspaceKeys.chatbots(workspace.id), chatbot.id];
+  const savePaused = useMutation({
+    mutationFn: () =>
+      apiRequest(workspacePath(workspace.id, `chatbots/${encodeURIComponent(chatbot.id)}`), {
+        method: 'PATCH',
+        body: { pausedMessage: pausedMessage.trim() || null },
+      }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: workspaceKeys.chatbots(workspace.id) }),
+  });
+  return (
+    <section className="card card--padded" aria-labelledby={`${pausedId}-title`}>
+      <h2 id={`${pausedId}-title`} className="card__title">
+        Budget
+      </h2>
+      <dl className="budget-summary">
+        <div>
+          <dt>Monthly budget</dt>
+          <dd>
+            <BudgetField
+              label="Monthly budget"
+              value={chatbot.monthlyBudgetUsd}
+              canWrite={canWrite}
+              path={`chatbots/${encodeURIComponent(chatbot.id)}`}
+              queryKey={queryKey}
+            />
+          </dd>
+        </div>
+        <div>
+          <dt>Spent this month</dt>
+          <dd>
+            {formatUsd(chatbot.spentThisMonthUsd)}{' '}
+            {chatbot.isPaused ? <Badge tone="warning">Paused: budget used up</Badge> : null}
+          </dd>
+        </div>
+      </dl>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          savePaused.mutate();
+        }}
+      >
+        <div className="field">
+          <label htmlFor={pausedId}>Paused message</label>
+          <textarea
+            id={pausedId}
+            className="textarea"
+            rows={3}
+            maxLength={300}
+            readOnly={!canWrite}
+            placeholder="This assistant is taking a break for now. Please come back later, or contact us another way."
+            value={pausedMessage}
+            onChange={(event) => setPausedMessage(event.target.value)}
+          />
+          <p className="field__hint">What visitors see while a budget is used up.</p>
+        </div>
+        {savePaused.isError ? (
+          <p className="form-error" role="alert">
+            {errorMessage(savePaused.error)}
+          </p>
+        ) : null}
+        {canWrite ? (
+          <button type="submit" className="button button--small" disabled={savePaused.isPending}>
+            {savePaused.isSuccess ? 'Paused message saved' : 'Save paused message'}
+          </button>
+        ) : null}
+      </form>
     </section>
   );
 }

@@ -25,10 +25,12 @@ import {
   formatExactTime,
   providerColor,
   providerIds,
+  formatUsd,
   providerName,
   statusLabels,
 } from '../format';
 import { KeyHealthBanner } from '../components/key-health-banner';
+import { BudgetField } from '../components/budget-field';
 import { can } from '../permissions';
 import { Link, useDocumentTitle } from '../router';
 import { useSession } from '../session';
@@ -40,6 +42,7 @@ const statusTones: Record<LlmKey['status'], BadgeTone> = {
   unused: 'neutral',
   error: 'danger',
   disabled: 'muted',
+  paused: 'warning',
 };
 
 type FormState = { mode: 'add' } | { mode: 'replace'; row: LlmKey } | null;
@@ -297,6 +300,7 @@ function KeyTable({
   onDelete,
   onTest,
 }: KeyTableProps) {
+  const { workspace } = useSession();
   const rows = [...data.keys].sort(
     (a, b) => providerIds.indexOf(a.provider) - providerIds.indexOf(b.provider),
   );
@@ -311,6 +315,8 @@ function KeyTable({
               <th scope="col">Model</th>
               <th scope="col">Status</th>
               <th scope="col">Last used</th>
+              <th scope="col">Monthly budget</th>
+              <th scope="col">Spent this month</th>
               {canWrite ? (
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -364,6 +370,18 @@ function KeyTable({
                   ) : (
                     <span className="muted">Never</span>
                   )}
+                </td>
+                <td data-label="Monthly budget">
+                  <BudgetField
+                    label={`Monthly budget of the ${providerName(row.provider)} key`}
+                    value={row.monthlyBudgetUsd}
+                    canWrite={canWrite}
+                    path={`llm-keys/${row.provider}`}
+                    queryKey={workspaceKeys.llmKeys(workspace.id)}
+                  />
+                </td>
+                <td data-label="Spent this month" className="nowrap">
+                  {formatUsd(row.spentThisMonthUsd)}
                 </td>
                 {canWrite ? (
                   <td className="actions-cell">
