@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../src/db/connect.js';
+import { defaultDatabaseTimeouts, openDatabase } from '../src/db/connect.js';
 import { summarizeUsage, usageGroupings } from '../src/money/usage-report.js';
 import { createPostgresDatabase } from '../test/support/postgres-database.js';
 import { summarize } from './stats.js';
@@ -41,7 +41,13 @@ async function time<T>(work: () => Promise<T>): Promise<[number, T]> {
 }
 
 const created = await createPostgresDatabase(adminUrl, 'bestai_usage_bench');
-const handle = await openDatabase({ kind: 'postgres', url: created.url, poolSize: 4 });
+// Seeding a million rows takes longer than a request may: the statement timeout is raised for the bench.
+const handle = await openDatabase({
+  kind: 'postgres',
+  url: created.url,
+  poolSize: 4,
+  timeouts: { ...defaultDatabaseTimeouts, statementMs: 600_000 },
+});
 const { db } = handle;
 try {
   log(`seeding ${messageCount.toLocaleString('en')} messages over ${days} days`);
