@@ -10,6 +10,7 @@ export type AppErrorCode =
   | 'origin_not_allowed'
   | 'not_found'
   | 'conflict'
+  | 'key_rejected'
   | 'payload_too_large'
   | 'uri_too_long'
   | 'unsupported_media_type'

@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { providerTable, type ProviderEntry } from './llm/provider-table.js';
 
 const optionalText = z
   .string()
@@ -76,6 +77,14 @@ const trustProxySchema = z
     return z.NEVER;
   });
 
+const baseUrlSetting = (defaultBaseUrl: string) =>
+  urlWithProtocols(['http:', 'https:']).default(defaultBaseUrl);
+
+/** `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, …: one per row of the provider table. */
+const baseUrlVariables = Object.fromEntries(
+  providerTable.map((entry) => [entry.baseUrlVariable, baseUrlSetting(entry.defaultBaseUrl)]),
+) as Record<ProviderEntry['baseUrlVariable'], ReturnType<typeof baseUrlSetting>>;
+
 const environmentSchema = z.object({
   PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -86,10 +95,7 @@ const environmentSchema = z.object({
   BESTAI_PREVIOUS_SECRETS: optionalText,
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   PLATFORM_ANTHROPIC_API_KEY: optionalText,
-  ANTHROPIC_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.anthropic.com/v1'),
-  OPENAI_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.openai.com/v1'),
-  GROQ_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.groq.com/openai/v1'),
-  DEEPSEEK_BASE_URL: urlWithProtocols(['http:', 'https:']).default('https://api.deepseek.com/v1'),
+  ...baseUrlVariables,
   /** `smtp://user:pass@host:port` or `smtps://…`; unset → no mail is sent. */
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   /** The sender of BestAI's mail, e.g. `BestAI <no-reply@example.com>`; default `BestAI <no-reply@{PUBLIC_URL's host}>`. */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Database } from '../db/connect.js';
 import { chatbots } from '../db/schema.js';
 import { PermanentJobError, type JobHandlers } from '../jobs/job-runner.js';
-import { providerDisplayNames, providerIds } from '../llm/provider-catalog.js';
+import { providerIds, providerNameOf } from '../llm/provider-table.js';
 import { raiseAlert } from './raise-alert.js';
 
 export const KEY_ALERT_JOB = 'key.alert';
@@ -38,7 +38,7 @@ export function createKeyAlertJobHandlers(context: { db: Database }): JobHandler
       const payload = keyAlertPayload.safeParse(job.payload);
       if (!payload.success) throw new PermanentJobError('The key alert job is not readable.');
       const { event, workspaceId, chatbotId, provider, errorCode, incidentId } = payload.data;
-      const providerName = providerDisplayNames[provider];
+      const providerName = providerNameOf(provider);
       let keyName = `Your ${providerName} key`;
       let link = '/integrations/llm';
       if (chatbotId) {

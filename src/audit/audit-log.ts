@@ -14,6 +14,7 @@ export const auditActions = [
   'llm_key.model_changed',
   'llm_key.budget_changed',
   'llm_key.tested',
+  'llm_settings.changed',
   'member.invited',
   'member.joined',
   'member.invitation_revoked',

@@ -8,6 +8,7 @@ import { openStoredKey, saveLlmKey } from '../llm/keys/llm-key-service.js';
 import { createKeyring, generateSecret, rewrapProviderKey, type Keyring } from '../vault/index.js';
 import { BootError } from './boot-error.js';
 import { assertSecretsOpenStoredKeys, resealCheckValue } from './vault-check.js';
+import { acceptEveryKey } from '../../test/support/accept-every-key.js';
 
 const secretA = generateSecret();
 const secretB = generateSecret();
@@ -36,7 +37,13 @@ async function seedWorkspace(keyring: Keyring, providers: ProviderId[] = ['anthr
   const keys = new Map<ProviderId, string>();
   for (const provider of providers) {
     const apiKey = `sk-${provider}-${randomUUID()}`;
-    await saveLlmKey(database.db, keyring, { workspaceId, provider, apiKey }, actor);
+    await saveLlmKey(
+      database.db,
+      keyring,
+      { workspaceId, chatbotId: null, provider, apiKey },
+      actor,
+      acceptEveryKey,
+    );
     keys.set(provider, apiKey);
   }
   return { workspaceId, keys };
@@ -82,7 +89,9 @@ describe('assertSecretsOpenStoredKeys', () => {
     const { workspaceId, keys } = await seedWorkspace(onlyA);
     await assertSecretsOpenStoredKeys(database.db, rotating);
     for (const [provider, apiKey] of keys) {
-      expect(await openStoredKey(database.db, rotating, { workspaceId, provider })).toBe(apiKey);
+      expect(await openStoredKey(database.db, rotating, { workspaceId, chatbotId: null, provider })).toBe(
+        apiKey,
+      );
     }
   });
 

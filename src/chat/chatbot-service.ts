@@ -31,6 +31,8 @@ export interface ChatbotSettings {
   monthlyBudgetUsd: string | null;
   /** What visitors see while a budget is used up; null = the default sentence. Owner only. */
   pausedMessage: string | null;
+  /** `own` → the chatbot answers with its own keys and settings only (owner only). */
+  llmKeySource: 'workspace' | 'own';
 }
 
 /** The languages the widget speaks (its own words; the owner's texts stay as written). */
@@ -63,6 +65,7 @@ const settingNames = [
   'starterQuestions',
   'monthlyBudgetUsd',
   'pausedMessage',
+  'llmKeySource',
 ] as const satisfies ReadonlyArray<keyof ChatbotSettings>;
 
 const defaultSettings: Omit<ChatbotSettings, 'name'> = {
@@ -78,6 +81,7 @@ const defaultSettings: Omit<ChatbotSettings, 'name'> = {
   starterQuestions: [],
   monthlyBudgetUsd: null,
   pausedMessage: null,
+  llmKeySource: 'workspace',
 };
 
 /** `cb_` + 128 random bits, base64url: public (it is in the embed snippet) and unguessable. */
@@ -115,6 +119,7 @@ export function toChatbotView(row: ChatbotRow, publicUrl: string, spentThisMonth
     pausedMessage: row.pausedMessage,
     spentThisMonthUsd,
     isPaused: isBudgetReached(spentThisMonthUsd, row.monthlyBudgetUsd),
+    llmKeySource: row.llmKeySource,
     embedSnippet: buildEmbedSnippet(publicUrl, row.publicId),
     previewUrl: `${publicUrl}/preview/${row.publicId}`,
     createdAt: row.createdAt,

@@ -8,7 +8,7 @@ import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { AppError, notFound } from '../app-error.js';
 import type { Database } from '../db/connect.js';
 import { toRating, type Rating } from './message-ratings.js';
-import { chatbots, conversations, messages } from '../db/schema.js';
+import { chatbots, conversations, messages, type MessageKeySource } from '../db/schema.js';
 
 export const PREVIEW_LENGTH = 120;
 
@@ -55,6 +55,11 @@ export interface MessageView {
   status: 'streaming' | 'complete' | 'interrupted' | 'failed';
   provider: string | null;
   model: string | null;
+  /** Whose key answered: `workspace`, `chatbot` (its own keys) or `platform`; null on visitor messages. */
+  keySource: MessageKeySource | null;
+  maskedKey: string | null;
+  /** Set when the owner's fallback moved the reply on from a failing provider. */
+  fallbackFrom: { provider: string; code: string } | null;
   inputTokens: number | null;
   outputTokens: number | null;
   cacheReadTokens: number | null;
@@ -205,6 +210,9 @@ export async function findConversation(
       status: messages.status,
       provider: messages.provider,
       model: messages.model,
+      keySource: messages.keySource,
+      maskedKey: messages.maskedKey,
+      fallbackFrom: messages.fallbackFrom,
       inputTokens: messages.inputTokens,
       outputTokens: messages.outputTokens,
       cacheReadTokens: messages.cacheReadTokens,

@@ -9,7 +9,7 @@ let database: TestDatabase;
 const workspaceId = crypto.randomUUID();
 const conversationId = crypto.randomUUID();
 const chatbotId = crypto.randomUUID();
-const key = { workspaceId, provider: 'openai' as const };
+const key = { workspaceId, chatbotId: null, provider: 'openai' as const };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -46,6 +46,7 @@ const reply = (at: Date, overrides: Partial<ReplyRecord> = {}): ReplyRecord => (
   timeToFirstTokenMs: 40,
   durationMs: 90,
   errorCode: null,
+  fallbackFrom: null,
   ...overrides,
 });
 
@@ -88,21 +89,37 @@ describe('storing a reply', () => {
 
   it('moves lastUsedAt at most once per interval, but always clears an error', async () => {
     const start = new Date('2026-01-01T10:00:00.000Z');
-    await storeReply(database.db, await startedReply(start), { provider: 'openai', at: start });
+    await storeReply(database.db, await startedReply(start), {
+      chatbotId: null,
+      provider: 'openai',
+      at: start,
+    });
     expect((await keyRow()).lastUsedAt?.toISOString()).toBe(start.toISOString());
 
     const soon = new Date(start.getTime() + LAST_USED_WRITE_INTERVAL_MS - 1000);
-    await storeReply(database.db, await startedReply(soon), { provider: 'openai', at: soon });
+    await storeReply(database.db, await startedReply(soon), {
+      chatbotId: null,
+      provider: 'openai',
+      at: soon,
+    });
     expect((await keyRow()).lastUsedAt?.toISOString()).toBe(start.toISOString());
 
     await recordKeyFailure(database.db, key, { code: 'rate_limited', message: 'Slow down.' }, soon);
     expect((await keyRow()).lastErrorCode).toBe('rate_limited');
-    await storeReply(database.db, await startedReply(soon), { provider: 'openai', at: soon });
+    await storeReply(database.db, await startedReply(soon), {
+      chatbotId: null,
+      provider: 'openai',
+      at: soon,
+    });
     expect(await keyRow()).toMatchObject({ lastErrorCode: null, lastErrorMessage: null });
     expect((await keyRow()).lastUsedAt?.toISOString()).toBe(soon.toISOString());
 
     const later = new Date(soon.getTime() + LAST_USED_WRITE_INTERVAL_MS + 1000);
-    await storeReply(database.db, await startedReply(later), { provider: 'openai', at: later });
+    await storeReply(database.db, await startedReply(later), {
+      chatbotId: null,
+      provider: 'openai',
+      at: later,
+    });
     expect((await keyRow()).lastUsedAt?.toISOString()).toBe(later.toISOString());
   });
 

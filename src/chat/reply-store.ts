@@ -1,6 +1,6 @@
 /**
  * Storing an assistant reply's outcome — with its cost at the price in force now, added to its day's
- * usage, and, when a workspace key answered it, moving that key's "last used" and clearing its last error —
+ * usage, and, when a key of its scope answered it, moving that key's "last used" and clearing its last error —
  * in one statement: one database round trip after each reply. The row itself was created as `streaming`
  * with the visitor's message (turn-context.ts); this fills it in.
  *
@@ -10,7 +10,7 @@
  */
 import type { Database } from '../db/connect.js';
 import { namedStatement } from '../db/named-statement.js';
-import type { ProviderId } from '../db/schema.js';
+import type { MessageKeySource, ProviderId } from '../db/schema.js';
 import { keySubject, type BudgetCrossing } from '../money/budgets.js';
 import { priceInForceSql, replyCostSql } from '../money/cost-sql.js';
 import { findDefaultPrice } from '../money/default-prices.js';
@@ -26,7 +26,7 @@ export interface ReplyRecord {
   status: 'complete' | 'interrupted' | 'failed';
   content: string;
   provider: string | null;
-  keySource: 'platform' | 'workspace' | 'chatbot' | null;
+  keySource: MessageKeySource | null;
   maskedKey: string | null;
   model: string | null;
   /** All input tokens, cache reads and writes included. */
@@ -39,13 +39,16 @@ export interface ReplyRecord {
   errorCode: string | null;
   /** The knowledge sources whose passages went to the provider; none → null. */
   sources?: ReadonlyArray<{ sourceId: string; title: string }>;
+  /** The candidate that failed first when the owner's fallback moved the reply on. */
+  fallbackFrom: { provider: ProviderId; code: string } | null;
 }
 
 // $1–$14 the reply, $15–$18 the key's "last used", $19–$21 cache tokens and chatbot, $22–$25 the shipped
-// price (null when BestAI has none; a workspace price wins), $26 the knowledge sources used, $27 the key
-// row's spend subject (null for the platform key). The cost is added to this month's spend of the chatbot and of the key row, and the
-// budget thresholds (50/80/100 %) that this reply went over are returned: the row lock of the spend's
-// upsert orders concurrent replies, so each threshold is crossed by exactly one of them.
+// price (null when BestAI has none; a workspace price wins), $26 the knowledge sources used,
+// $27 `fallback_from`, $28 the key's chatbot (null for a workspace key), $29 the key row's spend subject
+// (null for the platform key). The cost is added to this month's spend of the chatbot and of the key row,
+// and the budget thresholds (50/80/100 %) that this reply went over are returned: the row lock of the
+// spend's upsert orders concurrent replies, so each threshold is crossed by exactly one of them.
 const updateReplyAndMarkKeyUsed = namedStatement<{
   cost_usd: string | null;
   crossings: BudgetCrossing[] | null;
@@ -61,7 +64,7 @@ const updateReplyAndMarkKeyUsed = namedStatement<{
       set content = $4, status = $5, provider = $6, key_source = $7, masked_key = $8, model = $9,
         input_tokens = $10, output_tokens = $11, time_to_first_token_ms = $12, duration_ms = $13,
         error_code = $14, cache_read_tokens = $19, cache_write_tokens = $20, cost_usd = (select usd from cost),
-        sources = $26::jsonb, updated_at = now()
+        sources = $26::jsonb, fallback_from = $27::jsonb, updated_at = now()
       where id = $1::uuid and conversation_id = $2::uuid
       returning id
     ),
@@ -90,7 +93,7 @@ const updateReplyAndMarkKeyUsed = namedStatement<{
     spend as (
       insert into spend_months as spend (workspace_id, month, subject, spent_usd)
       select $3::uuid, date_trunc('month', before.created_at at time zone 'UTC')::date, subject.name, cost.usd
-      from before, cost, (values ('chatbot:' || $21::text), ($27::text)) as subject(name)
+      from before, cost, (values ('chatbot:' || $21::text), ($29::text)) as subject(name)
       where before.status = 'streaming' and subject.name is not null and cost.usd > 0
       on conflict (workspace_id, month, subject) do update set spent_usd = spend.spent_usd + excluded.spent_usd
       returning spend.subject, spend.month, spend.spent_usd
@@ -99,16 +102,17 @@ const updateReplyAndMarkKeyUsed = namedStatement<{
       select 'chatbot:' || id::text as subject, monthly_budget_usd as usd, name as label
       from chatbots where id = $21::uuid and workspace_id = $3::uuid and monthly_budget_usd is not null
       union all
-      select $27::text, monthly_budget_usd, $6::text
+      select $29::text, monthly_budget_usd, $6::text
       from llm_keys
-      where $27::text is not null and workspace_id = $3::uuid and provider = $6::text
+      where $29::text is not null and workspace_id = $3::uuid and provider = $6::text
+        and chatbot_id is not distinct from (case when $7::text = 'chatbot' then $21::uuid end)
         and monthly_budget_usd is not null
     ),
     key_used as (
       update llm_keys
       set last_used_at = $15::timestamptz, last_error_code = null, last_error_message = null, last_error_at = null
       where $16::boolean
-        and workspace_id = $3::uuid and provider = $17::text
+        and workspace_id = $3::uuid and chatbot_id is not distinct from $28::uuid and provider = $17::text
         and (last_used_at is null or last_error_code is not null or last_used_at < $18::timestamptz)
     )
     select (select usd::text from cost) as cost_usd,
@@ -129,7 +133,7 @@ const updateReplyAndMarkKeyUsed = namedStatement<{
 export async function storeReply(
   db: Database,
   reply: ReplyRecord,
-  keyUsed?: { provider: ProviderId; at: Date },
+  keyUsed?: { chatbotId: string | null; provider: ProviderId; at: Date },
 ): Promise<{ costUsd: string | null; crossings: BudgetCrossing[] }> {
   const at = keyUsed?.at ?? new Date();
   const staleBefore = new Date(at.getTime() - LAST_USED_WRITE_INTERVAL_MS);
@@ -161,7 +165,17 @@ export async function storeReply(
     price?.cacheReadPerMTok ?? null,
     price?.cacheWritePerMTok ?? null,
     reply.sources?.length ? JSON.stringify(reply.sources) : null,
-    reply.keySource === 'workspace' && reply.provider ? keySubject('workspace', reply.provider) : null,
+    reply.fallbackFrom === null ? null : JSON.stringify(reply.fallbackFrom),
+    keyUsed?.chatbotId ?? null,
+    spendSubjectOfKey(reply),
   ]);
   return { costUsd: row?.cost_usd ?? null, crossings: row?.crossings ?? [] };
+}
+
+/** The spend subject of the key row that answered: the workspace's or the chatbot's own; none for the platform key. */
+function spendSubjectOfKey(reply: ReplyRecord): string | null {
+  if (!reply.provider) return null;
+  if (reply.keySource === 'workspace') return keySubject(null, reply.provider);
+  if (reply.keySource === 'chatbot') return keySubject(reply.chatbotId, reply.provider);
+  return null;
 }

@@ -2,7 +2,9 @@
  * Everything a reply needs before the provider is called, in one database round trip (the gateway's cost
  * is dominated by round trips): authenticate the visitor (conversation, token and chatbot must match),
  * admit the request's Origin against the chatbot's list, and only then store the visitor's message, read
- * the recent history, the workspace's key rows and whether the chatbot has knowledge passages. All parts of one statement see the same snapshot, so the
+ * the recent history, the key scope's rows and settings (the chatbot's own when its `llm_key_source` is
+ * `own`, else the workspace's) and whether the chatbot has knowledge passages. All parts of one statement
+ * see the same snapshot, so the
  * history never contains the message stored by the same statement.
  *
  * The Origin is decided in SQL by set overlap: the caller passes the canonical entries that would admit
@@ -20,7 +22,8 @@ import { hashSecretToken } from '../accounts/secret-token.js';
 import type { Database } from '../db/connect.js';
 import { namedStatement } from '../db/named-statement.js';
 import type { ProviderId } from '../db/schema.js';
-import type { WorkspaceKeyRow } from '../llm/resolve.js';
+import type { KeySource, ScopeKeyRow } from '../llm/keys/key-resolution.js';
+import { settingsFromRow, type LlmSettings } from '../llm/keys/llm-settings.js';
 import type { ChatMessage } from '../llm/providers/provider-types.js';
 import { HISTORY_MAX_MESSAGES } from './chat-history.js';
 import { isWellFormedVisitor } from './visitor-conversations.js';
@@ -57,6 +60,8 @@ export interface TurnConversation {
   pausedMessage: string | null;
   /** The chatbot's monthly budget is used up: it answers nothing. */
   isPaused: boolean;
+  /** Whose keys answer: the workspace's, or the chatbot's own (`llmKeySource: "own"`). */
+  keySource: KeySource;
 }
 
 export type TurnContext =
@@ -71,7 +76,9 @@ export type TurnContext =
       isStored: boolean;
       /** Previous messages with text, oldest first (without the new one). */
       history: ChatMessage[];
-      keyRows: WorkspaceKeyRow[];
+      /** The key scope's rows and settings, as stored when the message started. */
+      keyRows: ScopeKeyRow[];
+      settings: LlmSettings;
     };
 
 interface ContextRow {
@@ -82,6 +89,7 @@ interface ContextRow {
     error_message: string | null;
     paused_message: string | null;
     is_paused: boolean;
+    llm_key_source: 'workspace' | 'own';
     is_origin_allowed: boolean;
     has_knowledge: boolean;
   } | null;
@@ -95,6 +103,12 @@ interface ContextRow {
     masked_key: string;
     is_paused: boolean;
   }> | null;
+  settings: {
+    provider_order: string[];
+    use_platform_key: boolean;
+    fallback_enabled: boolean;
+    fallback_on: string[];
+  } | null;
 }
 
 // JSON columns arrive parsed, from `pg` and from PGlite alike.
@@ -108,6 +122,7 @@ const storeMessageAndReadContext = namedStatement<ContextRow>(
           where spend.workspace_id = conversation.workspace_id
             and spend.month = date_trunc('month', $11::timestamptz at time zone 'UTC')::date
             and spend.subject = 'chatbot:' || chatbot.id::text), 0) >= chatbot.monthly_budget_usd) as is_paused,
+        chatbot.llm_key_source,
         ($7::boolean or jsonb_array_length(chatbot.allowed_origins) = 0
           or chatbot.allowed_origins ?| $8::text[]) as is_origin_allowed,
         exists (select 1 from knowledge_passages passage where passage.chatbot_id = chatbot.id) as has_knowledge
@@ -117,7 +132,10 @@ const storeMessageAndReadContext = namedStatement<ContextRow>(
         and chatbot.public_id = $6::text
     ),
     admitted as (
-      select workspace_id from visitor where is_origin_allowed
+      select workspace_id,
+        -- the key scope: the chatbot's own keys and settings, or the workspace's (chatbot_id null)
+        case when llm_key_source = 'own' then chatbot_id end as key_chatbot_id
+      from visitor where is_origin_allowed
     ),
     retried_reply as (
       select reply.id
@@ -166,13 +184,21 @@ const storeMessageAndReadContext = namedStatement<ContextRow>(
       (select count(*) from stored) as stored,
       (select json_agg(json_build_object('role', role, 'content', content) order by created_at) from recent) as history,
       (select json_agg(json_build_object(
-          'provider', provider, 'enabled', enabled, 'ciphertext', ciphertext, 'model', model, 'masked_key', masked_key,
-          'is_paused', monthly_budget_usd is not null and coalesce((
+          'provider', k.provider, 'enabled', k.enabled, 'ciphertext', k.ciphertext, 'model', k.model,
+          'masked_key', k.masked_key,
+          'is_paused', k.monthly_budget_usd is not null and coalesce((
             select spend.spent_usd from spend_months spend
-            where spend.workspace_id = llm_keys.workspace_id
+            where spend.workspace_id = k.workspace_id
               and spend.month = date_trunc('month', $11::timestamptz at time zone 'UTC')::date
-              and spend.subject = 'key:workspace:' || llm_keys.provider), 0) >= monthly_budget_usd))
-        from llm_keys where workspace_id = (select workspace_id from admitted)) as keys`,
+              and spend.subject = 'key:' || coalesce('chatbot:' || k.chatbot_id::text, 'workspace') || ':' || k.provider
+            ), 0) >= k.monthly_budget_usd))
+        from llm_keys k join admitted a
+          on k.workspace_id = a.workspace_id and k.chatbot_id is not distinct from a.key_chatbot_id) as keys,
+      (select json_build_object(
+          'provider_order', s.provider_order, 'use_platform_key', s.use_platform_key,
+          'fallback_enabled', s.fallback_enabled, 'fallback_on', s.fallback_on)
+        from llm_settings s join admitted a
+          on s.workspace_id = a.workspace_id and s.chatbot_id is not distinct from a.key_chatbot_id) as settings`,
 );
 
 export async function storeMessageAndLoadContext(
@@ -208,6 +234,7 @@ export async function storeMessageAndLoadContext(
       hasKnowledge: visitor.has_knowledge,
       pausedMessage: visitor.paused_message,
       isPaused: visitor.is_paused,
+      keySource: visitor.llm_key_source === 'own' ? 'chatbot' : 'workspace',
     },
     isStored: Number(row!.stored) === 1,
     history: row!.history ?? [],
@@ -219,5 +246,13 @@ export async function storeMessageAndLoadContext(
       maskedKey: key.masked_key,
       isPaused: key.is_paused,
     })),
+    settings: settingsFromRow(
+      row!.settings && {
+        providerOrder: row!.settings.provider_order,
+        usePlatformKey: row!.settings.use_platform_key,
+        fallbackEnabled: row!.settings.fallback_enabled,
+        fallbackOn: row!.settings.fallback_on,
+      },
+    ),
   };
 }

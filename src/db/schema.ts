@@ -20,9 +20,11 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { providerIds, type ProviderId } from '../llm/provider-table.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -95,15 +97,18 @@ export const invitations = pgTable(
   (table) => [index('invitations_workspace_idx').on(table.workspaceId)],
 );
 
-export const providerIds = ['anthropic', 'openai', 'groq', 'deepseek'] as const;
-
-/** One row per provider per workspace. `ciphertext` is a vault record; the key is never stored in clear. */
+/**
+ * One row per provider per key scope: the workspace (`chatbot_id` null) or a chatbot with its own keys.
+ * `ciphertext` is a vault record bound to the scope; the key is never stored in clear.
+ */
 export const llmKeys = pgTable(
   'llm_keys',
   {
     workspaceId: uuid('workspace_id')
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Null for the workspace's keys; the chatbot's id for a chatbot's own keys. */
+    chatbotId: uuid('chatbot_id').references(() => chatbots.id, { onDelete: 'cascade' }),
     provider: text('provider', { enum: providerIds }).notNull(),
     ciphertext: text('ciphertext').notNull(),
     /** Id of the application secret that wrapped the data key: rotation re-wraps rows whose id is old. */
@@ -124,9 +129,33 @@ export const llmKeys = pgTable(
     updatedAt: updatedAt(),
   },
   (table) => [
-    primaryKey({ columns: [table.workspaceId, table.provider] }),
+    unique('llm_keys_scope_provider_unique')
+      .on(table.workspaceId, table.chatbotId, table.provider)
+      .nullsNotDistinct(),
     index('llm_keys_secret_idx').on(table.secretId),
   ],
+);
+
+/**
+ * How a key scope picks its key (contract: "Which provider answers"). No row → the defaults: the
+ * provider table's order, the platform key allowed, no fallback.
+ */
+export const llmSettings = pgTable(
+  'llm_settings',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    chatbotId: uuid('chatbot_id').references(() => chatbots.id, { onDelete: 'cascade' }),
+    /** Every provider once, first choice first. */
+    providerOrder: jsonb('provider_order').$type<ProviderId[]>().notNull(),
+    usePlatformKey: boolean('use_platform_key').notNull().default(true),
+    fallbackEnabled: boolean('fallback_enabled').notNull().default(false),
+    /** The failure codes that move a message on to the next candidate. */
+    fallbackOn: jsonb('fallback_on').$type<string[]>().notNull().default([]),
+    updatedAt: updatedAt(),
+  },
+  (table) => [unique('llm_settings_scope_unique').on(table.workspaceId, table.chatbotId).nullsNotDistinct()],
 );
 
 /**
@@ -195,10 +224,17 @@ export const chatbots = pgTable(
     monthlyBudgetUsd: numeric('monthly_budget_usd'),
     /** What visitors see while a budget is used up; null = the default sentence. */
     pausedMessage: text('paused_message'),
+    /** `own` → only this chatbot's keys and settings answer for it; the workspace's never do. */
+    llmKeySource: text('llm_key_source', { enum: ['workspace', 'own'] })
+      .notNull()
+      .default('workspace'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [index('chatbots_workspace_idx').on(table.workspaceId)],
+  (table) => [
+    index('chatbots_workspace_idx').on(table.workspaceId),
+    check('chatbots_llm_key_source_check', sql`${table.llmKeySource} in ('workspace','own')`),
+  ],
 );
 
 /**
@@ -236,7 +272,9 @@ export const conversations = pgTable(
   (table) => [index('conversations_workspace_idx').on(table.workspaceId, table.chatbotId, table.createdAt)],
 );
 
+/** Who answered an assistant message: BestAI's platform key, the workspace's key, or the chatbot's own. */
 export const keySources = ['platform', 'workspace', 'chatbot'] as const;
+export type MessageKeySource = (typeof keySources)[number];
 
 export const messages = pgTable(
   'messages',
@@ -276,6 +314,8 @@ export const messages = pgTable(
     sources: jsonb('sources').$type<Array<{ sourceId: string; title: string }>>(),
     /** The visitor's rating of an answer: 1 (thumbs up), -1 (thumbs down), null when not rated. */
     rating: smallint('rating'),
+    /** Set when the owner's fallback moved this reply on: the candidate that failed first, and why. */
+    fallbackFrom: jsonb('fallback_from').$type<{ provider: ProviderId; code: string }>(),
     createdAt: createdAt(),
     /**
      * Database time of the last write. While a reply streams, its process rewrites it (with the partial
@@ -578,8 +618,8 @@ export const usageDays = pgTable(
 
 /**
  * What each chatbot and each key row has spent in a calendar month (UTC), added to by the statement that
- * stores each reply, so a budget check reads one row. `subject` is `chatbot:<id>` or `key:<scope>:<provider>`
- * (the scope `workspace` or a chatbot's id, as in `key_incidents.key_ref`).
+ * stores each reply, so a budget check reads one row. `subject` is `chatbot:<id>`, `key:workspace:<provider>`
+ * or, for a chatbot's own key, `key:chatbot:<chatbot id>:<provider>` (`keySubject` in money/budgets.ts).
  */
 export const spendMonths = pgTable(
   'spend_months',
@@ -601,6 +641,7 @@ export const schema = {
   sessions,
   invitations,
   llmKeys,
+  llmSettings,
   vaultCheck,
   auditLog,
   chatbots,
@@ -621,4 +662,4 @@ export const schema = {
 };
 
 export type Role = (typeof memberships.$inferSelect)['role'];
-export type ProviderId = (typeof providerIds)[number];
+export { providerIds, type ProviderId };

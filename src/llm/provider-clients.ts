@@ -1,10 +1,9 @@
 /**
- * Provider clients built from configuration: the base URL of each provider comes from its *_BASE_URL
- * variable, the key from the caller (a workspace's opened key or the platform key).
+ * Provider clients built from configuration: the base URL of each provider comes from the variable the
+ * provider table names for it, the key from the caller (a scope's opened key or the platform key).
  */
 import type { Config } from '../config.js';
-import type { ProviderId } from '../db/schema.js';
-import { baseUrlOf } from './provider-catalog.js';
+import { providerEntry, type ProviderId } from './provider-table.js';
 import { createProvider } from './providers/provider-registry.js';
 import type { LlmProvider } from './providers/provider-types.js';
 
@@ -13,6 +12,11 @@ export interface ProviderClientInput {
   provider: ProviderId;
   apiKey: string;
   fetch?: typeof fetch;
+}
+
+/** The provider's API root from its `*_BASE_URL` variable, without a trailing slash. */
+export function baseUrlOf(config: Readonly<Config>, provider: ProviderId): string {
+  return config[providerEntry(provider).baseUrlVariable].replace(/\/+$/, '');
 }
 
 export function createProviderClient(input: ProviderClientInput): LlmProvider {
@@ -29,7 +33,7 @@ export function createProviderClient(input: ProviderClientInput): LlmProvider {
   });
 }
 
-/** A live check of a key against `{root}/models`; rejects with the provider's mapped error. */
-export function checkProviderKey(input: ProviderClientInput): Promise<void> {
-  return createProviderClient(input).checkKey();
+/** A live check of a key against `{root}/models`: the models it may use, or the provider's mapped error. */
+export function listProviderModels(input: ProviderClientInput): Promise<string[]> {
+  return createProviderClient(input).listModels();
 }

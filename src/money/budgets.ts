@@ -7,15 +7,18 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { raiseAlert } from '../alerts/raise-alert.js';
 import type { Database } from '../db/connect.js';
-import { spendMonths, type ProviderId } from '../db/schema.js';
-import { providerDisplayNames } from '../llm/provider-catalog.js';
+import { spendMonths } from '../db/schema.js';
+import { isProviderId, providerNameOf } from '../llm/provider-table.js';
 import { thresholdsReached } from './usd.js';
 
 export const BUDGET_THRESHOLDS = [50, 80, 100] as const;
 
-/** The spend subject of a key row: its scope (`workspace` or a chatbot's id) and provider. */
-export function keySubject(scope: 'workspace' | string, provider: string): string {
-  return `key:${scope}:${provider}`;
+/**
+ * The spend subject of a key row: its scope and provider — `key:workspace:<provider>` for a workspace
+ * key, `key:chatbot:<chatbot id>:<provider>` for a chatbot's own key (turn-context.ts builds the same).
+ */
+export function keySubject(chatbotId: string | null, provider: string): string {
+  return chatbotId === null ? `key:workspace:${provider}` : `key:chatbot:${chatbotId}:${provider}`;
 }
 
 export function chatbotSubject(chatbotId: string): string {
@@ -63,6 +66,15 @@ export interface BudgetCrossing {
   label: string;
 }
 
+/** Where the admin sets the subject's budget: the workspace's keys, or the chatbot (its own keys too). */
+function linkOf(subject: string): string {
+  if (subject.startsWith('key:workspace:')) return '/integrations/llm';
+  const chatbotId = subject.startsWith('key:chatbot:')
+    ? subject.slice('key:chatbot:'.length).split(':')[0]!
+    : subject.slice('chatbot:'.length);
+  return `/chatbots/${chatbotId}`;
+}
+
 const severities = { 50: 'info', 80: 'warning', 100: 'critical' } as const;
 
 /**
@@ -76,7 +88,7 @@ export async function raiseBudgetAlerts(
 ): Promise<void> {
   for (const crossing of crossings) {
     const isKey = crossing.subject.startsWith('key:');
-    const provider = providerDisplayNames[crossing.label as ProviderId] ?? crossing.label;
+    const provider = isProviderId(crossing.label) ? providerNameOf(crossing.label) : crossing.label;
     const who = isKey ? `Your ${provider} key` : `The chatbot “${crossing.label}”`;
     const atLimit = crossing.percent === 100;
     await raiseAlert(db, {
@@ -91,7 +103,7 @@ export async function raiseBudgetAlerts(
             ? 'It is paused: messages that would use it fail at once, and visitors see your paused message. Raise the budget to resume.'
             : 'It answers nothing until next month: visitors see its paused message. Raise the budget to resume.'
           : 'At 100 % it pauses and visitors see the paused message.'),
-      link: isKey ? '/integrations/llm' : `/chatbots/${crossing.subject.slice('chatbot:'.length)}`,
+      link: linkOf(crossing.subject),
       dedupeKey: `budget.threshold:${crossing.subject}:${crossing.month}:${crossing.percent}`,
     });
   }

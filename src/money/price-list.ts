@@ -8,7 +8,7 @@ import { notFound } from '../app-error.js';
 import { recordAuditEntry, type AuditActor } from '../audit/audit-log.js';
 import type { Database } from '../db/connect.js';
 import { llmKeys, modelPrices, usageDays, type ProviderId } from '../db/schema.js';
-import { defaultModelOf } from '../llm/provider-catalog.js';
+import { defaultModelOf } from '../llm/provider-table.js';
 import { defaultPrices, findDefaultPrice, type ModelPrice, type Usd } from './default-prices.js';
 
 export interface PriceView extends ModelPrice {

@@ -170,6 +170,7 @@ const replyOf = (testCase: Case): ReplyRecord => ({
   timeToFirstTokenMs: 10,
   durationMs: 20,
   errorCode: null,
+  fallbackFrom: null,
 });
 
 describe('the cost of a reply', () => {

@@ -60,7 +60,23 @@ describe('sealProviderKey / openProviderKey', () => {
     ['another workspace', { ...context, workspaceId: '00000000-0000-4000-8000-000000000000' }],
     ['another provider', { ...context, provider: 'groq' }],
     ['a context that only differs by case', { ...context, provider: 'OpenAI' }],
+    ['a chatbot of the same workspace', { ...context, chatbotId: '11111111-1111-4111-8111-111111111111' }],
   ];
+
+  it("opens a chatbot's key for that chatbot only, never as the workspace's", () => {
+    const chatbotContext = { ...context, chatbotId: '11111111-1111-4111-8111-111111111111' };
+    const sealed = sealProviderKey(oldKeyring, providerKey, chatbotContext);
+    expect(openProviderKey(oldKeyring, sealed.ciphertext, chatbotContext)).toBe(providerKey);
+    expectVaultError(() => openProviderKey(oldKeyring, sealed.ciphertext, context), 'decrypt_failed');
+    expectVaultError(
+      () =>
+        openProviderKey(oldKeyring, sealed.ciphertext, {
+          ...chatbotContext,
+          chatbotId: '22222222-2222-4222-8222-222222222222',
+        }),
+      'decrypt_failed',
+    );
+  });
 
   it.each(otherContexts)('does not open for %s', (_, other) => {
     const sealed = sealProviderKey(oldKeyring, providerKey, context);

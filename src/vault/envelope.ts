@@ -22,6 +22,8 @@ import { VaultError } from './vault-error.js';
 export interface KeyContext {
   workspaceId: string;
   provider: string;
+  /** Set for a chatbot's own key: its record opens for that chatbot only, never as the workspace's. */
+  chatbotId?: string | null;
 }
 
 /** A record to store, with the id of the secret that wrapped it (for the `secret_id` column). */
@@ -139,13 +141,20 @@ function malformed(): VaultError {
 }
 
 function contextData(context: KeyContext): Buffer {
-  if (!CONTEXT_PART.test(context.workspaceId) || !CONTEXT_PART.test(context.provider)) {
+  const { chatbotId } = context;
+  if (
+    !CONTEXT_PART.test(context.workspaceId) ||
+    !CONTEXT_PART.test(context.provider) ||
+    (chatbotId != null && !CONTEXT_PART.test(chatbotId))
+  ) {
     throw new VaultError(
       'invalid_context',
-      'A vault context needs a workspace id and a provider made of 1 to 128 letters, digits, "-" or "_".',
+      'A vault context needs a workspace id and a provider (and a chatbot id, when set) made of 1 to 128 letters, digits, "-" or "_".',
     );
   }
-  return Buffer.from(`bestai:llm-key:${VERSION}:${context.workspaceId}:${context.provider}`, 'utf8');
+  // A workspace key's associated data is unchanged from before chatbot keys existed, so stored records open.
+  const scope = chatbotId == null ? '' : `:chatbot:${chatbotId}`;
+  return Buffer.from(`bestai:llm-key:${VERSION}:${context.workspaceId}:${context.provider}${scope}`, 'utf8');
 }
 
 function dataKeyData(secretId: string): Buffer {

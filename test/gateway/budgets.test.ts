@@ -33,6 +33,9 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
+/** Calls that would answer a visitor (saving a key also asks the provider for its models). */
+const chatCalls = () => fake.requests.filter((request) => request.endpoint === 'chat');
+
 async function workspaceWithChatbot(settings: Record<string, unknown> = {}) {
   const owner = await signUpOwner(testApp);
   const created = await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, {
@@ -61,7 +64,7 @@ async function budgetAlerts(
 ) {
   for (;;) {
     const { alerts } = (await client.get(`${base}/alerts`)).json() as {
-      alerts: Array<{ kind: string; title: string }>;
+      alerts: Array<{ kind: string; title: string; link: string | null }>;
     };
     const budget = alerts.filter((alert) => alert.kind === 'budget.threshold');
     if (budget.length >= count) return budget;
@@ -79,13 +82,13 @@ describe('a key’s monthly budget', () => {
     expect(patched.json()).toMatchObject({
       monthlyBudgetUsd: '0.000001',
       spentThisMonthUsd: '0',
-      status: 'unused',
+      status: 'ok', // checked with the provider when it was saved
     });
 
     const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
     const first = await workspace.ask(visitor, 'Hello');
     expect(first.final?.event).toBe('done');
-    expect(fake.requests).toHaveLength(1);
+    expect(chatCalls()).toHaveLength(1);
 
     const paused = await workspace.key();
     expect(paused.status).toBe('paused');
@@ -96,7 +99,7 @@ describe('a key’s monthly budget', () => {
       event: 'error',
       data: { message: 'We are closed for the month.', code: 'paused' },
     });
-    expect(fake.requests).toHaveLength(1); // no provider call, and never the platform key
+    expect(chatCalls()).toHaveLength(1); // no provider call, and never the platform key
 
     // Every threshold was crossed by the first reply: one alert each, raised once.
     const alerts = await budgetAlerts(workspace.client, workspace.base, 3);
@@ -112,7 +115,7 @@ describe('a key’s monthly budget', () => {
     });
     const third = await workspace.ask(visitor, 'Now?');
     expect(third.final?.event).toBe('done');
-    expect(fake.requests).toHaveLength(2);
+    expect(chatCalls()).toHaveLength(2);
 
     // No budget at all.
     expect((await workspace.client.patch(keyUrl, { monthlyBudgetUsd: null })).json()).toMatchObject({
@@ -132,6 +135,48 @@ describe('a key’s monthly budget', () => {
     expect((await workspace.client.patch(keyUrl, { monthlyBudgetUsd: '10.50' })).json()).toMatchObject({
       monthlyBudgetUsd: '10.5',
     });
+  });
+});
+
+describe('a chatbot’s own key with a monthly budget', () => {
+  it('spends and pauses apart from the workspace’s key of the same provider', async () => {
+    const workspace = await workspaceWithChatbot({ pausedMessage: 'Back next month.' });
+    const chatbotUrl = `${workspace.base}/chatbots/${workspace.chatbot.id}`;
+    const workspaceKeyUrl = `${workspace.base}/llm-keys/openai`;
+    const chatbotKeyUrl = `${chatbotUrl}/llm-keys/openai`;
+    expect((await workspace.client.put(workspaceKeyUrl, { apiKey: openaiKey })).statusCode).toBe(200);
+    expect((await workspace.client.put(chatbotKeyUrl, { apiKey: openaiKey })).statusCode).toBe(200);
+    expect((await workspace.client.patch(chatbotUrl, { llmKeySource: 'own' })).statusCode).toBe(200);
+    expect((await workspace.client.patch(workspaceKeyUrl, { monthlyBudgetUsd: '100' })).statusCode).toBe(200);
+    expect(
+      (await workspace.client.patch(chatbotKeyUrl, { monthlyBudgetUsd: '0.000001' })).json(),
+    ).toMatchObject({ monthlyBudgetUsd: '0.000001', spentThisMonthUsd: '0' });
+
+    const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
+    expect((await workspace.ask(visitor, 'Hello')).final?.event).toBe('done');
+    expect(chatCalls()).toHaveLength(1);
+
+    const chatbotKey = (await workspace.client.get(`${chatbotUrl}/llm-keys`)).json().keys[0];
+    expect(chatbotKey.status).toBe('paused');
+    expect(Number(chatbotKey.spentThisMonthUsd)).toBeGreaterThan(0);
+    // The workspace's OpenAI key did not answer: it has spent nothing and is not paused.
+    expect(await workspace.key()).toMatchObject({ spentThisMonthUsd: '0', monthlyBudgetUsd: '100' });
+    expect((await workspace.key()).status).not.toBe('paused');
+
+    expect((await workspace.ask(visitor, 'Still there?')).final).toEqual({
+      event: 'error',
+      data: { message: 'Back next month.', code: 'paused' },
+    });
+    expect(chatCalls()).toHaveLength(1);
+
+    const alerts = await budgetAlerts(workspace.client, workspace.base, 3);
+    expect(alerts.map((alert) => alert.title)).toContain(
+      'Your OpenAI key has used 100 % of its monthly budget',
+    );
+    // Set on the chatbot: its alerts lead there.
+    expect(new Set(alerts.map((alert) => alert.link))).toEqual(
+      new Set([`/chatbots/${workspace.chatbot.id}`]),
+    );
   });
 });
 
@@ -157,11 +202,11 @@ describe('a chatbot’s monthly budget', () => {
       event: 'error',
       data: { message: DEFAULT_PAUSED_MESSAGE, code: 'paused' },
     });
-    expect(fake.requests).toHaveLength(1);
+    expect(chatCalls()).toHaveLength(1);
 
     await workspace.client.patch(chatbotUrl, { monthlyBudgetUsd: '100' });
     expect((await workspace.ask(other, 'Hi again')).final?.event).toBe('done');
-    expect(fake.requests).toHaveLength(2);
+    expect(chatCalls()).toHaveLength(2);
   });
 
   it('lets only the owner set the budget and the paused message', async () => {

@@ -40,6 +40,9 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
+/** Replies only: saving a key also asks the provider for its model list. */
+const chatRequests = () => fake.requests.filter((request) => request.endpoint === 'chat');
+
 async function workspaceWithChatbot(options: { systemPrompt?: string; errorMessage?: string } = {}) {
   const owner = await signUpOwner(testApp);
   const created = await owner.client.post(`/api/workspaces/${owner.workspaceId}/chatbots`, {
@@ -72,7 +75,7 @@ describe('streaming on each provider', () => {
     expect(reply.final?.event).toBe('done');
     expect(reply.text.length).toBeGreaterThan(0);
 
-    const [request] = fake.requests;
+    const [request] = chatRequests();
     expect(request).toMatchObject({ provider: 'anthropic', apiKey: platformKey });
     expect(request!.body).toMatchObject({
       model: 'claude-haiku-4-5',
@@ -99,7 +102,7 @@ describe('streaming on each provider', () => {
       const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
       const reply = await sendVisitorMessage(testApp.app, visitor, `Hi ${provider}`);
       expect(reply.final?.event).toBe('done');
-      expect(fake.requests.map((request) => [request.provider, request.apiKey])).toEqual([
+      expect(chatRequests().map((request) => [request.provider, request.apiKey])).toEqual([
         [provider, keys[provider]],
       ]);
       const stored = await workspace.storedReply(reply.final!.data.messageId as string);
@@ -117,7 +120,7 @@ describe('streaming on each provider', () => {
     const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
     await sendVisitorMessage(testApp.app, visitor, 'First question');
     await sendVisitorMessage(testApp.app, visitor, 'Second question');
-    const sent = fake.requests[1]!.body as { messages: Array<{ role: string; content: string }> };
+    const sent = chatRequests()[1]!.body as { messages: Array<{ role: string; content: string }> };
     expect(sent.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
     expect(sent.messages[0]!.content).toBe('First question');
     expect(sent.messages[2]!.content).toBe('Second question');
@@ -142,7 +145,7 @@ describe('which provider answers', () => {
       const reply = await sendVisitorMessage(testApp.app, visitor, 'Which one?');
       expect(reply.final?.event).toBe('done');
       expect(
-        fake.requests.map((request) => [request.provider, (request.body as { model: string }).model]),
+        chatRequests().map((request) => [request.provider, (request.body as { model: string }).model]),
       ).toEqual([[provider, model]]);
     }
     expect((await workspace.listKeys()).activeProvider).toBe('deepseek');
@@ -162,7 +165,7 @@ describe('which provider answers', () => {
     expect(first.final?.event).toBe('done');
     const next = await sendVisitorMessage(testApp.app, visitor, 'And now?');
     expect(next.final?.event).toBe('done');
-    expect(fake.requests.map((request) => request.apiKey)).toEqual([keys.openai, newKey]);
+    expect(chatRequests().map((request) => request.apiKey)).toEqual([keys.openai, newKey]);
   });
 });
 
@@ -179,7 +182,7 @@ describe('failures', () => {
     expect(reply.events).toEqual([
       { event: 'error', data: { message: 'Our assistant is resting. Email us instead.' } },
     ]);
-    expect(fake.requests.map((request) => [request.provider, request.apiKey])).toEqual([
+    expect(chatRequests().map((request) => [request.provider, request.apiKey])).toEqual([
       ['openai', keys.openai],
     ]);
     const row = (await workspace.listKeys()).keys.find(
@@ -213,7 +216,7 @@ describe('failures', () => {
     const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
     expect((await sendVisitorMessage(testApp.app, visitor, 'Are you there?')).final?.event).toBe('error');
     expect((await sendVisitorMessage(testApp.app, visitor, 'Are you there?')).final?.event).toBe('done');
-    const retried = fake.requests.at(-1)!.body as { messages: Array<{ role: string; content: string }> };
+    const retried = chatRequests().at(-1)!.body as { messages: Array<{ role: string; content: string }> };
     expect(retried.messages).toEqual([{ role: 'user', content: 'Are you there?' }]);
     const stored = await testApp.database.db
       .select()
@@ -301,12 +304,12 @@ describe('failures', () => {
     const visitor = await startVisitor(testApp.app, workspace.chatbot.publicId);
     const reply = await sendVisitorMessage(testApp.app, visitor, 'Hi');
     expect(reply.final?.event).toBe('done');
-    expect(fake.requests).toHaveLength(2);
+    expect(chatRequests()).toHaveLength(2);
 
     fake.reset();
     fake.rejectKey(keys.groq);
     await sendVisitorMessage(testApp.app, visitor, 'Hi again');
-    expect(fake.requests).toHaveLength(1);
+    expect(chatRequests()).toHaveLength(1);
   });
 
   it('maps exhausted credit to quota_exceeded', async () => {
@@ -329,7 +332,7 @@ describe('failures', () => {
       const visitor = await startVisitor(bare.app, chatbot.publicId);
       const reply = await sendVisitorMessage(bare.app, visitor, 'Hello');
       expect(reply.final?.event).toBe('error');
-      expect(fake.requests).toHaveLength(0);
+      expect(chatRequests()).toHaveLength(0);
     } finally {
       await bare.close();
     }
@@ -352,7 +355,7 @@ describe('the public endpoint', () => {
     const long = await sendVisitorMessage(testApp.app, visitor, 'x'.repeat(8001));
     expect(long.response.statusCode).toBe(400);
     expect((await sendVisitorMessage(testApp.app, visitor, 'x'.repeat(8000))).response.statusCode).toBe(200);
-    expect(fake.requests).toHaveLength(1);
+    expect(chatRequests()).toHaveLength(1);
   });
 
   it('serves the history to the visitor for reloads', async () => {

@@ -21,6 +21,7 @@ import {
   type BestAIProcess,
 } from '../support/process-runner.js';
 import { createTestDatabase, isPostgresRun, type TestDatabase } from '../support/test-database.js';
+import { acceptEveryKey } from '../support/accept-every-key.js';
 
 const temporaryDirs: string[] = [];
 function temporaryDataDir(): string {
@@ -130,8 +131,9 @@ describe(`stored keys and the secrets (${isPostgresRun ? 'PostgreSQL' : 'embedde
         await saveLlmKey(
           db,
           onlyA,
-          { workspaceId, provider, apiKey },
+          { workspaceId, chatbotId: null, provider, apiKey },
           { userId: randomUUID(), email: 'o@example.com' },
+          acceptEveryKey,
         );
         stored.push({ workspaceId, provider, apiKey });
       }
@@ -147,7 +149,7 @@ describe(`stored keys and the secrets (${isPostgresRun ? 'PostgreSQL' : 'embedde
   async function expectKeysOpenWith(keyring: Keyring) {
     await withDatabase(async ({ db }) => {
       for (const { workspaceId, provider, apiKey } of stored) {
-        expect(await openStoredKey(db, keyring, { workspaceId, provider })).toBe(apiKey);
+        expect(await openStoredKey(db, keyring, { workspaceId, chatbotId: null, provider })).toBe(apiKey);
       }
     });
   }

@@ -33,6 +33,7 @@ let testApp: TestApp;
 let dataDir: string;
 const firstKey = canary('FIRST');
 const secondKey = canary('SECOND');
+const chatbotKey = canary('CHATBOT');
 const responses: string[] = [];
 
 beforeAll(async () => {
@@ -111,7 +112,34 @@ describe('a provider key never leaves the vault', () => {
     record(
       await owner.client.get(`/api/workspaces/${owner.workspaceId}/conversations/${visitor.conversationId}`),
     );
+    record(await owner.client.get(`${keyUrl}/models`));
     expect(record(await owner.client.delete(keyUrl)).statusCode).toBe(204);
+
+    // The same on a chatbot's own keys: save, answer, list models, change, fail, test, delete.
+    const chatbotRoot = `/api/workspaces/${owner.workspaceId}/chatbots/${chatbot.id}`;
+    const chatbotKeyUrl = `${chatbotRoot}/llm-keys/openai`;
+    expect(record(await owner.client.put(chatbotKeyUrl, { apiKey: chatbotKey })).statusCode).toBe(200);
+    expect(record(await owner.client.patch(chatbotRoot, { llmKeySource: 'own' })).statusCode).toBe(200);
+    const own = await sendVisitorMessage(testApp.app, visitor, 'hello, chatbot');
+    expect(own.final?.event).toBe('done');
+    responses.push(own.response.body);
+    expect(record(await owner.client.get(`${chatbotKeyUrl}/models`)).statusCode).toBe(200);
+    record(await owner.client.patch(chatbotKeyUrl, { model: 'gpt-4o' }));
+    record(await owner.client.patch(`${chatbotRoot}/llm-settings`, { usePlatformKey: false }));
+    fake.rejectKey(chatbotKey);
+    const ownRejected = await sendVisitorMessage(testApp.app, visitor, 'still there, chatbot?');
+    expect(ownRejected.final?.event).toBe('error');
+    responses.push(ownRejected.response.body);
+    expect(record(await owner.client.post(`${chatbotKeyUrl}/test`)).json().lastError.code).toBe(
+      'invalid_key',
+    );
+    record(await owner.client.get(`${chatbotRoot}/llm-keys`));
+    record(await owner.client.get(`${chatbotRoot}/llm-settings`));
+    record(await owner.client.get(`/api/workspaces/${owner.workspaceId}/audit-log`));
+    record(
+      await owner.client.get(`/api/workspaces/${owner.workspaceId}/conversations/${visitor.conversationId}`),
+    );
+    expect(record(await owner.client.delete(chatbotKeyUrl)).statusCode).toBe(204);
 
     // Every key endpoint the server registers was exercised above: a new one must join this test.
     const document = testApp.app.swagger() as { paths: Record<string, Record<string, unknown>> };
@@ -142,7 +170,7 @@ describe('a provider key never leaves the vault', () => {
 
     // The fake did receive the real keys: the test would catch a leak.
     expect(fake.requests.map((request) => request.apiKey)).toEqual(
-      expect.arrayContaining([firstKey, secondKey]),
+      expect.arrayContaining([firstKey, secondKey, chatbotKey]),
     );
 
     const mails = inbox.mails
@@ -180,7 +208,7 @@ describe('a provider key never leaves the vault', () => {
       for (const file of files) haystacks.push([file, readFileSync(file).toString('latin1')]);
     }
     expect(testApp.logLines.length).toBeGreaterThan(10);
-    for (const key of [firstKey, secondKey]) {
+    for (const key of [firstKey, secondKey, chatbotKey]) {
       for (const fingerprint of fingerprints(key)) {
         const hits = haystacks.filter(([, text]) => text.includes(fingerprint)).map(([where]) => where);
         expect({ fingerprint, hits }).toEqual({ fingerprint, hits: [] });

@@ -19,6 +19,7 @@ const statusByCode: Record<AppErrorCode, number> = {
   origin_not_allowed: 403,
   not_found: 404,
   conflict: 409,
+  key_rejected: 422,
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,

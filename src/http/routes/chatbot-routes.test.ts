@@ -62,6 +62,7 @@ describe('chatbots: create, read, change, delete', () => {
         'pausedMessage',
         'spentThisMonthUsd',
         'isPaused',
+        'llmKeySource',
         'embedSnippet',
         'previewUrl',
         'createdAt',

@@ -96,7 +96,7 @@ const createBody = z.object({
   monthlyBudgetUsd: settingsFields.monthlyBudgetUsd.optional(),
   pausedMessage: settingsFields.pausedMessage.optional(),
 });
-const updateBody = z.object(settingsFields).partial();
+const updateBody = z.object({ ...settingsFields, llmKeySource: z.enum(['workspace', 'own']) }).partial();
 
 const chatbotSchema = z.object({
   id: z.string(),
@@ -116,6 +116,7 @@ const chatbotSchema = z.object({
   pausedMessage: z.string().nullable(),
   spentThisMonthUsd: z.string(),
   isPaused: z.boolean(),
+  llmKeySource: z.enum(['workspace', 'own']),
   embedSnippet: z.string(),
   previewUrl: z.string(),
   createdAt: isoDate,
@@ -238,6 +239,12 @@ export const chatbotRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!isUuid(request.params.id)) throw notFound('The chatbot');
       requireOwnerForBudget(role, request.body);
       const { monthlyBudgetUsd } = request.body;
+      // Which keys answer for a chatbot is a key decision: the owner's, like the keys themselves.
+      if (request.body.llmKeySource !== undefined && !can(role, 'llm_keys.write')) {
+        throw new AppError('forbidden', {
+          message: `Your role (${role}) may not change which keys a chatbot uses.`,
+        });
+      }
       const row = await updateChatbot(
         db,
         workspaceId,

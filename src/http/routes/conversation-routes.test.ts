@@ -204,7 +204,7 @@ describe('listing conversations', () => {
 });
 
 describe('reading one conversation', () => {
-  it('returns every message oldest first with its provider, tokens and timings', async () => {
+  it('returns every message oldest first with who answered (scope, provider, model, masked key), tokens and timings', async () => {
     const owner = await signUpOwner(testApp);
     const bot = await createChatbot(owner.client, owner.workspaceId, 'Shop');
     const id = await seedConversation(owner.workspaceId, bot, '2025-04-01T12:00:00Z', [
@@ -256,6 +256,9 @@ describe('reading one conversation', () => {
       status: 'complete',
       provider: 'anthropic',
       model: 'claude-haiku-4-5',
+      keySource: 'workspace',
+      maskedKey: 'sk-...abcd',
+      fallbackFrom: null,
       inputTokens: 12,
       outputTokens: 7,
       cacheReadTokens: 4,
@@ -273,8 +276,7 @@ describe('reading one conversation', () => {
       inputTokens: null,
       status: 'complete',
     });
-    expect(body.messages[3]).toMatchObject({ status: 'interrupted', costUsd: null });
-    expect(response.body).not.toContain('sk-...abcd');
+    expect(body.messages[3]).toMatchObject({ status: 'interrupted', costUsd: null, maskedKey: null });
   });
 
   it('puts the visitor message before an answer stored at the same instant', async () => {

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { keySources } from '../../db/schema.js';
 import { AppError, notFound } from '../../app-error.js';
 import {
   findConversation,
@@ -58,6 +59,9 @@ const messageSchema = z.object({
   status: z.enum(['streaming', 'complete', 'interrupted', 'failed']),
   provider: z.string().nullable(),
   model: z.string().nullable(),
+  keySource: z.enum(keySources).nullable(),
+  maskedKey: z.string().nullable(),
+  fallbackFrom: z.object({ provider: z.string(), code: z.string() }).nullable(),
   inputTokens: z.number().int().nullable(),
   outputTokens: z.number().int().nullable(),
   cacheReadTokens: z.number().int().nullable(),

@@ -72,6 +72,7 @@ async function workspaceWithConversation() {
         timeToFirstTokenMs: 5,
         durationMs: 10,
         errorCode: null,
+        fallbackFrom: null,
         ...row,
       });
     }

@@ -11,7 +11,6 @@ import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findChatbotByPublicId } from '../../chat/chatbot-service.js';
-import { providerIds } from '../../db/schema.js';
 import { listLlmKeys } from '../../llm/keys/llm-key-service.js';
 import { noPlatformKeyNotice } from '../../llm/platform-key-notice.js';
 import { publicAssetsDir } from '../../paths.js';
@@ -56,11 +55,15 @@ export const webAssetRoutes = fp(async (root: FastifyInstance) => {
           .status(404)
           .type('text/html')
           .send('<!doctype html><title>Not found</title><p>This chatbot does not exist.</p>');
-      const { activeProvider } = await listLlmKeys(database.db, chatbot.workspaceId);
-      // A workspace key answers, or else the platform key — only when this server has one.
-      const canAnswer =
-        (providerIds as readonly string[]).includes(activeProvider) ||
-        (activeProvider === 'platform' && config.PLATFORM_ANTHROPIC_API_KEY !== undefined);
+      // The chatbot's own keys when it has them, else the workspace's; then the platform key, when allowed.
+      const scope = {
+        workspaceId: chatbot.workspaceId,
+        chatbotId: chatbot.llmKeySource === 'own' ? chatbot.id : null,
+      };
+      const { activeProvider } = await listLlmKeys(database.db, scope, {
+        hasPlatformKey: config.PLATFORM_ANTHROPIC_API_KEY !== undefined,
+      });
+      const canAnswer = activeProvider !== 'none';
       return reply.type('text/html; charset=utf-8').send(
         renderPreviewPage({
           publicUrl: config.publicUrl,

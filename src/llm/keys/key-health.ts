@@ -1,13 +1,14 @@
 /**
- * The last error of a workspace key, and its successful live checks ("last used" moves with each stored
+ * The last error of a scope's key, and its successful live checks ("last used" moves with each stored
  * reply, in `src/chat/reply-store.ts`). Provider text is scrubbed of key material before it
  * is stored (some providers echo the key in their error bodies) and capped in length.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/connect.js';
-import { llmKeys, type ProviderId } from '../../db/schema.js';
+import { llmKeys } from '../../db/schema.js';
 import { scrubKeyMaterial } from '../../vault/index.js';
 import type { ProviderError, ProviderErrorCode } from '../providers/provider-error.js';
+import { inScope, type KeyTarget } from './key-scope.js';
+import { and, eq } from 'drizzle-orm';
 
 const MAX_STORED_MESSAGE = 300;
 
@@ -27,26 +28,25 @@ export function describeProviderFailure(
   return `${failure.message} Provider said: ${clipped}`;
 }
 
+export const byKeyTarget = (target: KeyTarget) =>
+  and(inScope(llmKeys, target), eq(llmKeys.provider, target.provider));
+
 export async function recordKeyFailure(
   db: Database,
-  target: { workspaceId: string; provider: ProviderId },
+  target: KeyTarget,
   failure: { code: ProviderErrorCode; message: string },
   now = new Date(),
 ): Promise<void> {
   await db
     .update(llmKeys)
     .set({ lastErrorCode: failure.code, lastErrorMessage: failure.message, lastErrorAt: now })
-    .where(and(eq(llmKeys.workspaceId, target.workspaceId), eq(llmKeys.provider, target.provider)));
+    .where(byKeyTarget(target));
 }
 
 /** A successful live check (Test): the key works, so its last error is cleared. */
-export async function recordKeyVerified(
-  db: Database,
-  target: { workspaceId: string; provider: ProviderId },
-  now = new Date(),
-): Promise<void> {
+export async function recordKeyVerified(db: Database, target: KeyTarget, now = new Date()): Promise<void> {
   await db
     .update(llmKeys)
     .set({ lastVerifiedAt: now, lastErrorCode: null, lastErrorMessage: null, lastErrorAt: null })
-    .where(and(eq(llmKeys.workspaceId, target.workspaceId), eq(llmKeys.provider, target.provider)));
+    .where(byKeyTarget(target));
 }

@@ -2,14 +2,14 @@
  * What anyone may see of a stored provider key: the mask and non-secret fields, through an explicit
  * mapping (never a row spread, so a new column can't leak by accident).
  */
-import type { llmKeys, ProviderId } from '../../db/schema.js';
-import { providerIds } from '../../db/schema.js';
+import type { llmKeys } from '../../db/schema.js';
 import { isBudgetReached, normalizeUsd } from '../../money/usd.js';
-import { defaultModelOf } from '../provider-catalog.js';
+import { defaultModelOf, type ProviderId } from '../provider-table.js';
 import type { ProviderErrorCode } from '../providers/provider-error.js';
 
 export type LlmKeyRow = typeof llmKeys.$inferSelect;
-export type KeyStatus = 'ok' | 'unused' | 'error' | 'disabled' | 'paused';
+export const keyStatuses = ['ok', 'unused', 'error', 'disabled', 'paused'] as const;
+export type KeyStatus = (typeof keyStatuses)[number];
 export { providerErrorCodes, type ProviderErrorCode } from '../providers/provider-error.js';
 
 export interface LlmKeyView {
@@ -28,6 +28,7 @@ export interface LlmKeyView {
   updatedAt: Date;
 }
 
+/** `paused` (its budget is used up) comes from the budget check; the rest from the row. */
 export function statusOf(
   row: Pick<LlmKeyRow, 'enabled' | 'lastErrorCode' | 'lastUsedAt' | 'lastVerifiedAt' | 'monthlyBudgetUsd'>,
   spentThisMonthUsd = '0',
@@ -61,18 +62,4 @@ export function toLlmKeyView(row: LlmKeyRow, spentThisMonthUsd = '0'): LlmKeyVie
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
-}
-
-/**
- * The provider that answers a workspace's next message: Anthropic if its key is enabled, else the first
- * enabled of OpenAI, Groq, DeepSeek; `platform` when none is (contract: "Which provider answers").
- */
-export function chooseActiveRow<Row extends Pick<LlmKeyRow, 'provider' | 'enabled'>>(
-  rows: readonly Row[],
-): Row | null {
-  for (const provider of providerIds) {
-    const row = rows.find((candidate) => candidate.provider === provider && candidate.enabled);
-    if (row) return row;
-  }
-  return null;
 }

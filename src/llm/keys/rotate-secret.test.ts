@@ -10,6 +10,7 @@ import { llmKeys, vaultCheck, workspaces, type ProviderId } from '../../db/schem
 import { createKeyring, generateSecret, type Keyring } from '../../vault/index.js';
 import { openStoredKey, saveLlmKey, updateLlmKey } from './llm-key-service.js';
 import { rotateSecret, type RotationProgress } from './rotate-secret.js';
+import { acceptEveryKey } from '../../../test/support/accept-every-key.js';
 
 const secretA = generateSecret();
 const secretB = generateSecret();
@@ -49,7 +50,13 @@ async function seedUnderA(count: number): Promise<StoredKey[]> {
       await database.db.insert(workspaces).values({ id: workspaceId, name: `Workspace ${index}` });
     }
     const apiKey = `sk-${provider}-${randomUUID()}`;
-    await saveLlmKey(database.db, onlyA, { workspaceId, provider, apiKey }, actor);
+    await saveLlmKey(
+      database.db,
+      onlyA,
+      { workspaceId, chatbotId: null, provider, apiKey },
+      actor,
+      acceptEveryKey,
+    );
     stored.push({ workspaceId, provider, apiKey });
   }
   return stored;
@@ -62,7 +69,9 @@ async function secretIdsOfRows(): Promise<string[]> {
 
 async function expectAllOpen(keyring: Keyring, stored: StoredKey[]) {
   for (const { workspaceId, provider, apiKey } of stored) {
-    expect(await openStoredKey(database.db, keyring, { workspaceId, provider })).toBe(apiKey);
+    expect(await openStoredKey(database.db, keyring, { workspaceId, chatbotId: null, provider })).toBe(
+      apiKey,
+    );
   }
 }
 
@@ -118,7 +127,13 @@ describe('rotateSecret', () => {
 
   it('leaves the other columns alone (enabled, model, masked key)', async () => {
     const [first] = await seedUnderA(1);
-    await updateLlmKey(database.db, { ...first!, enabled: false, model: 'claude-sonnet-4-5' }, actor);
+    await updateLlmKey(
+      database.db,
+      rotating,
+      { ...first!, chatbotId: null, enabled: false, model: 'claude-sonnet-4-5' },
+      actor,
+      acceptEveryKey,
+    );
     const [before] = await database.db.select().from(llmKeys);
     await rotateSecret(database.db, rotating);
     const [after] = await database.db.select().from(llmKeys);
@@ -140,7 +155,7 @@ describe('rotateSecret', () => {
     const replaced = stored.find((key) => key.provider === stillUnderA!.provider)!;
     replaced.apiKey = `sk-replaced-${randomUUID()}`;
     // Replaced by an instance that already runs with the new secret.
-    await saveLlmKey(database.db, rotating, { ...replaced }, actor);
+    await saveLlmKey(database.db, rotating, { ...replaced, chatbotId: null }, actor, acceptEveryKey);
 
     expect(await rotateSecret(database.db, rotating, { batchSize: 2 })).toEqual({
       rewrapped: 1,
@@ -156,7 +171,7 @@ describe('rotateSecret', () => {
     // The first write of the run is preceded by a replacement of `target` (by a server not yet restarted,
     // so still under A): the run read the old ciphertext and must not write its re-wrap over the new key.
     const racing = replaceBeforeFirstUpdate(database.db, () =>
-      saveLlmKey(database.db, onlyA, { ...target }, actor).then(() => {}),
+      saveLlmKey(database.db, onlyA, { ...target, chatbotId: null }, actor, acceptEveryKey).then(() => {}),
     );
 
     const first = await rotateSecret(racing, rotating, { batchSize: 3, maxBatches: 1 });

@@ -194,8 +194,8 @@ describe('Anthropic adapter against the fake provider', () => {
     });
   });
 
-  it('checks a key against /models', async () => {
-    await expect(provider().checkKey()).resolves.toBeUndefined();
+  it('checks a key against /models and lists its models', async () => {
+    await expect(provider().listModels()).resolves.toEqual(['claude-haiku-4-5', 'claude-sonnet-4-5']);
     expect(fake.requests[0]).toMatchObject({
       endpoint: 'models',
       method: 'GET',
@@ -211,7 +211,7 @@ describe('Anthropic adapter against the fake provider', () => {
       status: 401,
       retryable: false,
     });
-    await expect(provider('sk-ant-api03-revoked').checkKey()).rejects.toMatchObject({
+    await expect(provider('sk-ant-api03-revoked').listModels()).rejects.toMatchObject({
       code: 'invalid_key',
       status: 401,
     });

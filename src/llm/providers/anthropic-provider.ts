@@ -12,7 +12,7 @@ import { anthropicHttpError, anthropicStreamError } from './anthropic-error.js';
 import { anthropicSystem } from './anthropic-prompt-cache.js';
 import { ProviderError, transportMessages } from './provider-error.js';
 import {
-  checkKeyWithModels,
+  listModelsWithKey,
   EventStream,
   resolveTimeouts,
   trimBaseURL,
@@ -150,11 +150,13 @@ export function createAnthropicProvider(options: ProviderOptions): LlmProvider {
   return {
     id: 'anthropic',
     streamChat,
-    checkKey: (checkOptions) =>
-      checkKeyWithModels({
+    listModels: (checkOptions) =>
+      listModelsWithKey({
         provider: 'anthropic',
         fetch: options.fetch ?? globalThis.fetch,
-        url: `${root}/models`,
+        // One page holds up to 1,000 models (the default is 20).
+        // @see https://docs.anthropic.com/en/api/models-list
+        url: `${root}/models?limit=1000`,
         headers: { 'x-api-key': apiKey, 'anthropic-version': anthropicVersion },
         timeoutMs: timeouts.keyCheckMs,
         signal: checkOptions?.signal,

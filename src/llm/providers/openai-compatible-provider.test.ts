@@ -3,6 +3,7 @@ import { collectStream } from '../../../test/fakes/collect-stream.js';
 import { startFakeProviders, type FakeProviders } from '../../../test/fakes/fake-provider-server.js';
 import { fixtureFetch, readFixture } from '../../../test/fakes/fixture-fetch.js';
 import { ProviderError } from './provider-error.js';
+import { defaultModelOf } from '../provider-table.js';
 import { createProvider } from './provider-registry.js';
 import type { ChatRequest, ProviderId } from './provider-types.js';
 
@@ -194,10 +195,10 @@ describe.each(['openai', 'groq', 'deepseek'] as const)(
       expect((fake.requests[0]?.body as { messages: unknown[] }).messages).toHaveLength(4);
     });
 
-    it('checks a key against /models', async () => {
-      await expect(adapter().checkKey()).resolves.toBeUndefined();
+    it('checks a key against /models and lists its models', async () => {
+      await expect(adapter().listModels()).resolves.toContain(defaultModelOf(providerId));
       fake.rejectKey('sk-proj-revoked-1234');
-      await expect(adapter('sk-proj-revoked-1234').checkKey()).rejects.toMatchObject({
+      await expect(adapter('sk-proj-revoked-1234').listModels()).rejects.toMatchObject({
         code: 'invalid_key',
         status: 401,
       });

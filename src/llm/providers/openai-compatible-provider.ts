@@ -17,7 +17,7 @@ import {
 } from './openai-compatible-error.js';
 import { ProviderError, transportMessages } from './provider-error.js';
 import {
-  checkKeyWithModels,
+  listModelsWithKey,
   EventStream,
   resolveTimeouts,
   trimBaseURL,
@@ -42,7 +42,7 @@ export interface OpenAICompatibleChunk {
 }
 
 export interface OpenAICompatibleConfig {
-  id: Exclude<ProviderId, 'anthropic'>;
+  id: ProviderId;
   /** Send `stream_options: { include_usage: true }` to get the final usage chunk. */
   sendsIncludeUsage: boolean;
   /** Where this provider reports streamed usage; called on every chunk, so keep it a property read. */
@@ -170,8 +170,8 @@ export function createOpenAICompatibleProvider(
   return {
     id: provider,
     streamChat,
-    checkKey: (checkOptions) =>
-      checkKeyWithModels({
+    listModels: (checkOptions) =>
+      listModelsWithKey({
         provider,
         fetch: options.fetch ?? globalThis.fetch,
         url: `${root}/models`,

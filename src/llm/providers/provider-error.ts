@@ -11,6 +11,8 @@ export const providerErrorCodes = [
   'rate_limited',
   'provider_unavailable',
   'model_not_found',
+  /** A key paused by its monthly budget: no provider call is made. */
+  'budget_exhausted',
   'unknown',
 ] as const;
 
@@ -22,6 +24,7 @@ const defaultMessages: Record<ProviderErrorCode, string> = {
   rate_limited: 'The provider is limiting the rate of requests.',
   provider_unavailable: 'The provider is unavailable right now.',
   model_not_found: 'The provider does not offer the requested model.',
+  budget_exhausted: 'The key has used up its monthly budget.',
   unknown: 'The provider returned an unexpected error.',
 };
 

@@ -207,7 +207,7 @@ describe('unreachable providers', () => {
       status: null,
     });
     expect(String((error as Error).cause)).not.toContain('gsk_secret_1');
-    await expect(adapter.checkKey()).rejects.toMatchObject({ code: 'provider_unavailable' });
+    await expect(adapter.listModels()).rejects.toMatchObject({ code: 'provider_unavailable' });
   });
 
   it('gives up a chat whose host accepts the connection but never answers, after connectMs', async () => {
@@ -243,7 +243,7 @@ describe('unreachable providers', () => {
       timeouts: { keyCheckMs: 40 },
     });
 
-    await expect(adapter.checkKey()).rejects.toMatchObject({
+    await expect(adapter.listModels()).rejects.toMatchObject({
       code: 'provider_unavailable',
       message: transportMessages.connectTimeout,
     });
@@ -256,7 +256,7 @@ describe('unreachable providers', () => {
     });
     const controller = new AbortController();
 
-    const checking = adapter.checkKey({ signal: controller.signal });
+    const checking = adapter.listModels({ signal: controller.signal });
     controller.abort();
 
     await expect(checking).rejects.toMatchObject({ name: 'AbortError' });

@@ -5,6 +5,7 @@
  *
  * Per chunk this does one `Date.now()` and one parser feed: the gateway's hot path.
  */
+import { z } from 'zod';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ProviderError, transportMessages } from './provider-error.js';
 import {
@@ -277,8 +278,14 @@ export interface KeyCheckRequest {
   toError: ErrorTranslator;
 }
 
-/** `GET {root}/models` with the key: resolves on 2xx, otherwise rejects with the adapter's mapping. */
-export async function checkKeyWithModels(request: KeyCheckRequest): Promise<void> {
+/** Anthropic and the OpenAI family both answer `{data: [{id, …}, …], …}`; nothing else is read. */
+const modelListSchema = z.object({ data: z.array(z.object({ id: z.string().min(1) })) });
+
+/**
+ * `GET {root}/models` with the key: the ids the provider offers for it (which also proves the key
+ * works); otherwise rejects with the adapter's mapping.
+ */
+export async function listModelsWithKey(request: KeyCheckRequest): Promise<string[]> {
   const { provider, signal, fetch } = request;
   signal?.throwIfAborted();
   const controller = new AbortController();
@@ -289,17 +296,16 @@ export async function checkKeyWithModels(request: KeyCheckRequest): Promise<void
   }, request.timeoutMs);
   const abortFromCaller = (): void => controller.abort(signal?.reason);
   signal?.addEventListener('abort', abortFromCaller, { once: true });
+  let text: string;
+  let response: Response;
   try {
-    const response = await fetch(request.url, {
+    response = await fetch(request.url, {
       method: 'GET',
       headers: request.headers,
       signal: controller.signal,
     });
-    const text = await response.text();
-    if (response.ok) return;
-    throw request.toError({ status: response.status, text, headers: response.headers });
+    text = await response.text();
   } catch (error) {
-    if (error instanceof ProviderError) throw error;
     if (signal?.aborted) throw signal.reason;
     throw new ProviderError({
       provider,
@@ -311,4 +317,10 @@ export async function checkKeyWithModels(request: KeyCheckRequest): Promise<void
     clearTimeout(timer);
     signal?.removeEventListener('abort', abortFromCaller);
   }
+  if (!response.ok) throw request.toError({ status: response.status, text, headers: response.headers });
+  const list = modelListSchema.safeParse(parseJson(text));
+  if (!list.success) {
+    throw new ProviderError({ provider, code: 'unknown', message: transportMessages.unreadable });
+  }
+  return list.data.data.map((model) => model.id);
 }

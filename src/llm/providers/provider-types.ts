@@ -2,7 +2,9 @@
  * The shapes every BestAI provider adapter shares: what goes in (a chat request), what comes out
  * (text events, then exactly one finish event) and how an adapter is configured.
  */
-export type ProviderId = 'anthropic' | 'openai' | 'groq' | 'deepseek';
+import type { ProviderId } from '../provider-table.js';
+
+export type { ProviderId };
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
@@ -55,8 +57,11 @@ export interface LlmProvider {
   readonly id: ProviderId;
   /** Streams one reply. Failures reject the iteration with a `ProviderError`; text already yielded stays valid. */
   streamChat(request: ChatRequest): AsyncIterable<StreamEvent>;
-  /** A live check of the key: `GET {root}/models`. Resolves on 2xx, rejects with a `ProviderError` otherwise. */
-  checkKey(options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * A live check of the key: `GET {root}/models`. Resolves with the model ids the provider offers for
+   * the key, rejects with a `ProviderError` otherwise.
+   */
+  listModels(options?: { signal?: AbortSignal }): Promise<string[]>;
 }
 
 export interface ProviderTimeouts {
