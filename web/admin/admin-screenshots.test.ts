@@ -372,8 +372,8 @@ describe('admin screenshots', () => {
     await page.getByText(/keys? enabled/).waitFor();
     await shoot(page, 'integrations');
     await go(page, '/integrations/llm', 'LLM');
-    await page.getByRole('cell', { name: 'Anthropic' }).waitFor();
-    await page.getByText('The provider rejected the API key.').waitFor();
+    await page.locator('td[data-label="Provider"]', { hasText: 'Anthropic' }).waitFor();
+    await page.locator('.status-cell__error', { hasText: 'The provider rejected the API key.' }).waitFor();
     await shoot(page, 'llm');
     await page.getByRole('button', { name: 'Add provider' }).click();
     await page.getByRole('dialog').getByLabel('API key').fill('sk-example-key-0000');

@@ -81,6 +81,14 @@ describe('the widget, every day', () => {
       // Sending scrolls to the visitor's own message; scroll up again while the answer is held, and wait
       // until the widget has seen that scroll.
       await held.started;
+      // Only a real change of scrollTop fires the event the widget listens to: wait until sending has moved it.
+      await expect
+        .poll(() =>
+          page.evaluate(
+            () => document.querySelector('bestai-widget')!.shadowRoot!.querySelector('.log')!.scrollTop,
+          ),
+        )
+        .toBeGreaterThan(0);
       await page.evaluate(
         () =>
           new Promise<void>((resolve) => {
