@@ -251,8 +251,20 @@ describe('Integrations → LLM, as the product docs tell an owner', () => {
       expect(await dialog.getByLabel('Model override').getAttribute('placeholder')).toBe('gpt-4o-mini');
       await dialog.getByLabel('API key').fill(REVOKED_KEY);
       await dialog.getByRole('button', { name: 'Save' }).click();
+      // The key is checked before it is saved: the form shows the provider's reason and nothing is stored.
+      await expectText(dialog.getByRole('alert'), 'OpenAI rejected this key, so it was not saved.');
+      await expectText(dialog.getByRole('alert'), 'The provider rejected the API key.');
+      await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
-      await expectText(page.getByRole('alert'), 'The provider rejected the API key.');
+      expect(await providerRow(page, 'OpenAI').count()).toBe(0);
+      expect(await everythingOnPage(page)).not.toContain(REVOKED_KEY);
+
+      // Saved anyway, the key shows as an error with the reason.
+      await owner.client.request('PUT', `/api/workspaces/${owner.workspaceId}/llm-keys/openai`, {
+        apiKey: REVOKED_KEY,
+        force: true,
+      });
+      await page.reload();
       const row = providerRow(page, 'OpenAI');
       await expectText(row, 'Error');
       await expectText(row, 'The provider rejected the API key.');
@@ -270,7 +282,10 @@ describe('Integrations → LLM, as the product docs tell an owner', () => {
       await confirm.waitFor({ state: 'detached' });
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Delete');
       await expectText(row, 'sk-...9z9z');
-      expect(errors).toEqual([]);
+      // The only console error is the browser's own line for the refused save.
+      expect(errors).toEqual([
+        'Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+      ]);
       await context.close();
     },
     TIMEOUT,
