@@ -303,5 +303,5 @@ describe('arbitrary input', () => {
       await busy.close();
     }
     expect(publicId).toBeTruthy();
-  });
+  }, 120_000);
 });
