@@ -103,8 +103,9 @@ describe('a stopping or crashing process', () => {
 
   it('spends one connect budget on a provider that never answers, without a retry doubling it', async () => {
     let requests = 0;
-    const silent = http.createServer(() => {
-      requests++; // Never answers: no status line, no headers.
+    // Never answers: no status line, no headers. Saving the key asks for its models first; count the chat calls.
+    const silent = http.createServer((request) => {
+      if (request.url?.endsWith('/chat/completions')) requests++;
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
