@@ -16,7 +16,7 @@ import {
   type ChatbotInfo,
   type TestAccount,
 } from './test-support/admin-backend';
-import { launchBrowser, openPage, watchPage } from './test-support/browser';
+import { launchBrowser, openPage, watchPage, signIn } from './test-support/browser';
 
 const TIMEOUT = 90_000;
 const FIRST_KEY = 'sk-ant-api03-Q1w2E3r4T5y6U7i8O9p0-firstkeyabcd';
@@ -36,14 +36,6 @@ afterAll(async () => {
   await browser?.close();
   await backend?.close();
 });
-
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto(backend.baseUrl);
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 function mainNavigation(page: Page): Locator {
   return page.getByRole('navigation', { name: 'Main' });
@@ -91,7 +83,7 @@ describe('Integrations → LLM, as the product docs tell an owner', () => {
     async () => {
       const { page, context, errors } = await openPage(browser);
       // 1. Sign in to the admin. 2. Open Integrations, then LLM.
-      await signIn(page, owner);
+      await signIn(page, backend.baseUrl, owner);
       await openLlm(page);
 
       // Before any key: the platform default answers.
@@ -243,7 +235,7 @@ describe('Integrations → LLM, as the product docs tell an owner', () => {
     async () => {
       backend.providers.rejectKey(REVOKED_KEY);
       const { page, context, errors } = await openPage(browser);
-      await signIn(page, owner);
+      await signIn(page, backend.baseUrl, owner);
       await openLlm(page);
       await page.getByRole('button', { name: 'Add provider' }).click();
       const dialog = page.getByRole('dialog', { name: 'Add provider' });
@@ -375,7 +367,7 @@ describe('roles', () => {
       const pendingEmail = `pending-${Date.now()}@northwind.example`;
       const invitation = await invite(owner, pendingEmail, 'viewer');
       const { page, context, errors } = await openPage(browser);
-      await signIn(page, owner);
+      await signIn(page, backend.baseUrl, owner);
       await mainNavigation(page).getByRole('link', { name: 'Members' }).click();
       const pending = page.getByRole('region', { name: 'Pending invitations' });
       const row = pending.getByRole('row').filter({ hasText: pendingEmail });
@@ -415,7 +407,7 @@ describe('roles', () => {
       });
 
       const { page, context, errors } = await openPage(browser);
-      await signIn(page, owner);
+      await signIn(page, backend.baseUrl, owner);
       await mainNavigation(page).getByRole('link', { name: 'Members' }).click();
       const memberRow = page.getByRole('row').filter({ hasText: memberEmail });
       const ownerRow = page.getByRole('row').filter({ hasText: owner.email });
@@ -549,7 +541,7 @@ describe('the rest of the console', () => {
     async () => {
       const owner = await createOwner(backend.baseUrl, 'Expiry test');
       const { page, context, errors } = await openPage(browser);
-      await signIn(page, owner);
+      await signIn(page, backend.baseUrl, owner);
       await backend.expireSessions();
       await mainNavigation(page).getByRole('link', { name: 'Usage' }).click();
       await page.getByText('Your session has ended. Sign in again to continue.').waitFor();

@@ -15,7 +15,7 @@ import {
   startAdminBackend,
   type AdminBackend,
 } from './test-support/admin-backend';
-import { launchBrowser, openPage } from './test-support/browser';
+import { launchBrowser, openPage, signIn } from './test-support/browser';
 
 const TIMEOUT = 90_000;
 let backend: AdminBackend;
@@ -32,14 +32,6 @@ afterAll(async () => {
   await backend?.close();
 });
 
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto(backend.baseUrl);
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
-
 function sourceRow(page: Page, title: string) {
   return page.getByRole('table', { name: 'Knowledge sources' }).getByRole('row').filter({ hasText: title });
 }
@@ -51,7 +43,7 @@ describe('Knowledge on a chatbot', () => {
       const owner = await createOwner(backend.baseUrl, 'Brightkettle');
       const chatbot = await createChatbot(owner, { name: 'Help desk' });
       const { page, errors, context } = await openPage(browser);
-      await signIn(page, owner);
+      await signIn(page, backend.baseUrl, owner);
       await page.goto(`${backend.baseUrl}/chatbots/${chatbot.id}`);
       const section = page.getByRole('region', { name: 'Knowledge' });
       await section.getByText('No sources yet').waitFor();

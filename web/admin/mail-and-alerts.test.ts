@@ -4,7 +4,7 @@
  * screen's banner for a failing key; Account's alert-mail switch; a mailed invitation.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { raiseAlert } from '../../src/alerts/raise-alert';
 import { startSmtpInbox, type SmtpInbox } from '../../test/support/smtp-inbox';
 import {
@@ -16,7 +16,7 @@ import {
   type AdminBackend,
   type TestAccount,
 } from './test-support/admin-backend';
-import { launchBrowser, openPage } from './test-support/browser';
+import { launchBrowser, openPage, signIn } from './test-support/browser';
 
 const TIMEOUT = 90_000;
 const waitLong = { timeout: 20_000, interval: 50 };
@@ -40,14 +40,6 @@ afterAll(async () => {
   await backend?.close();
   await inbox?.close();
 });
-
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto(backend.baseUrl);
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 async function mailTo(address: string, subject: string) {
   await vi.waitFor(
@@ -84,7 +76,10 @@ describe('Forgot password?', () => {
         await page.goto(link);
         await page.getByRole('heading', { name: 'This link cannot be used' }).waitFor();
 
-        await signIn(page, { email: owner.email, password: 'a fresh passphrase for Reset Co' });
+        await signIn(page, backend.baseUrl, {
+          email: owner.email,
+          password: 'a fresh passphrase for Reset Co',
+        });
       } finally {
         await context.close();
       }
@@ -113,7 +108,7 @@ describe('Alerts, Account and the LLM banner', () => {
       });
       const { page, context } = await openPage(browser);
       try {
-        await signIn(page, owner);
+        await signIn(page, backend.baseUrl, owner);
         const navigation = page.getByRole('navigation', { name: 'Main' });
         const alertsLink = navigation.getByRole('link', { name: /Alerts/ });
         await alertsLink.getByLabel('1 unread').waitFor();
@@ -150,7 +145,7 @@ describe('Alerts, Account and the LLM banner', () => {
 
       const { page, context } = await openPage(browser);
       try {
-        await signIn(page, owner);
+        await signIn(page, backend.baseUrl, owner);
         await page.goto(`${backend.baseUrl}/integrations/llm`);
         await page.getByText('Your OpenAI key is failing.').waitFor();
         await page.getByText('get your error message until it works again').waitFor();
@@ -166,7 +161,7 @@ describe('Alerts, Account and the LLM banner', () => {
     async () => {
       const { page, context } = await openPage(browser);
       try {
-        await signIn(page, owner);
+        await signIn(page, backend.baseUrl, owner);
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
         await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
         const checkbox = page.getByLabel(/Email me alerts/);
@@ -188,7 +183,7 @@ describe('Alerts, Account and the LLM banner', () => {
       const email = `invitee-${Date.now()}@northwind.example`;
       const { page, context } = await openPage(browser);
       try {
-        await signIn(page, owner);
+        await signIn(page, backend.baseUrl, owner);
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
         await page.getByRole('button', { name: 'Invite member' }).click();
         const dialog = page.getByRole('dialog');

@@ -13,7 +13,7 @@ import {
   type AdminBackend,
   type TestAccount,
 } from './test-support/admin-backend';
-import { launchBrowser, openPage } from './test-support/browser';
+import { launchBrowser, openPage, signIn } from './test-support/browser';
 
 const TIMEOUT = 90_000;
 
@@ -30,14 +30,6 @@ afterAll(async () => {
   await browser?.close();
   await backend?.close();
 });
-
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto(backend.baseUrl);
-  await page.getByLabel('Email').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
 
 async function openScreen(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
@@ -60,7 +52,7 @@ describe('Prices', () => {
         force: true,
       });
       const { page, context, errors } = await openPage(browser);
-      await signIn(page, owner);
+      await signIn(page, backend.baseUrl, owner);
       await openScreen(page, 'Prices');
 
       const table = page.getByRole('table', { name: 'Prices per million tokens' });
@@ -118,7 +110,7 @@ describe('Usage in money', () => {
       expect(usage.totals.costUsd).toMatch(/^0\.\d+$/);
 
       const { page, context, errors } = await openPage(browser);
-      await signIn(page, owner);
+      await signIn(page, backend.baseUrl, owner);
       await openScreen(page, 'Usage');
       const costStat = page.locator('.stat').filter({ hasText: 'Cost' });
       await costStat.getByText(`$${usage.totals.costUsd}`).waitFor();
@@ -169,7 +161,7 @@ describe('Budgets', () => {
         apiKey: 'sk-proj-0000000000000000budget',
       });
       const { page, context, errors } = await openPage(browser);
-      await signIn(page, owner);
+      await signIn(page, backend.baseUrl, owner);
 
       // The chatbot's paused message, on its page.
       await openScreen(page, 'Chatbots');

@@ -40,3 +40,16 @@ export function watchPage(page: Page): Omit<WatchedPage, 'context'> {
   page.on('pageerror', (error) => errors.push(error.message));
   return { page, errors };
 }
+
+/** Signs in through the admin's own form and waits for the main navigation. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  account: { email: string; password: string },
+): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
